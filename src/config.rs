@@ -1,0 +1,267 @@
+//! Reads `site.toml` into a typed `Config`. Unknown keys, wrong types and a
+//! missing or malformed `base_url` become diagnostics naming site.toml and the
+//! line, with a suggestion. It does not look at content or templates.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, suggestion};
+use crate::vocab::VocabularyConfig;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The site's settings, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL without a trailing slash.
+    pub base_url: String,
+    /// Path part of `base_url`, always starting and ending with `/`.
+    pub base_path: String,
+    pub description: String,
+    pub language: String,
+    pub theme: String,
+    pub author: String,
+    pub words_per_minute: u32,
+    pub related: RelatedConfig,
+    pub vocabulary: VocabularyConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    pub count: usize,
+    pub weights: RelatedWeights,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedWeights {
+    pub level: u32,
+    pub attitudes: u32,
+    pub practices: u32,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig { count: 4, weights: RelatedWeights::default() }
+    }
+}
+
+impl Default for RelatedWeights {
+    fn default() -> Self {
+        RelatedWeights { level: 1, attitudes: 2, practices: 3 }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default = "default_wpm")]
+    words_per_minute: u32,
+    #[serde(default)]
+    related: RelatedConfig,
+    #[serde(default)]
+    vocabulary: VocabularyConfig,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_wpm() -> u32 {
+    200
+}
+
+/// Reads and validates `<root>/site.toml`; `base_url_override` is `--base-url`.
+pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(vec![Diagnostic::file_error(
+                CONFIG_FILE,
+                format!("cannot read {CONFIG_FILE}: {e}"),
+            )
+            .with_help(format!(
+                "run huddle in a site folder (one with {CONFIG_FILE}), pass --root DIR, or create a site with `huddle init DIR`"
+            ))]);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(vec![Diagnostic::at(CONFIG_FILE, &lossy, offset..offset + 1, "site.toml is not valid UTF-8")
+                .with_help("save the file as UTF-8 in your editor")]);
+        }
+    };
+    parse_config(&text, base_url_override)
+}
+
+/// Parses the text of site.toml; split from `load_config` so it is testable without disk.
+pub fn parse_config(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => return Err(vec![toml_diagnostic(CONFIG_FILE, text, &e, 0)]),
+    };
+    let mut errors = Vec::new();
+    let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
+        Some(url) => match normalize_base_url(&url) {
+            Ok(ok) => Some(ok),
+            Err(why) => {
+                let d = match find_key_line(text, "base_url") {
+                    Some(span) if base_url_override.is_none() => Diagnostic::at(CONFIG_FILE, text, span, why),
+                    _ => Diagnostic::file_error(if base_url_override.is_some() { "--base-url" } else { CONFIG_FILE }, why),
+                };
+                errors.push(d.with_help("write an absolute URL such as \"https://coach.example.org\" or \"https://example.org/coach/\""));
+                None
+            }
+        },
+        None => {
+            errors.push(
+                Diagnostic::at(CONFIG_FILE, text, 0..0, "site.toml has no `base_url`")
+                    .with_help("add a line such as: base_url = \"https://coach.example.org\" (the address the site will be published at)"),
+            );
+            None
+        }
+    };
+    if raw.words_per_minute == 0 {
+        let span = find_key_line(text, "words_per_minute").unwrap_or(0..0);
+        errors.push(Diagnostic::at(CONFIG_FILE, text, span, "`words_per_minute` must be more than 0")
+            .with_help("200 is a common reading speed"));
+    }
+    if let Err(mut vocab_errors) = raw.vocabulary.validate(text) {
+        errors.append(&mut vocab_errors);
+    }
+    match base_url {
+        Some((base_url, base_path)) if errors.is_empty() => Ok(Config {
+            title: raw.title,
+            base_url,
+            base_path,
+            description: raw.description,
+            language: raw.language,
+            theme: raw.theme,
+            author: raw.author,
+            words_per_minute: raw.words_per_minute,
+            related: raw.related,
+            vocabulary: raw.vocabulary,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Returns the URL without a trailing slash and its path with slashes at both ends.
+fn normalize_base_url(input: &str) -> Result<(String, String), String> {
+    let parsed = url::Url::parse(input.trim())
+        .map_err(|e| format!("`base_url` \"{input}\" is not a valid URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(format!("`base_url` \"{input}\" must start with https:// or http:// and name a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!("`base_url` \"{input}\" must not have a query (?) or fragment (#)"));
+    }
+    let path = parsed.path().trim_end_matches('/');
+    let base_path = format!("{path}/");
+    let origin = parsed.origin().ascii_serialization();
+    Ok((format!("{origin}{path}"), base_path))
+}
+
+fn find_key_line(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - trimmed.len());
+            return Some(start..start + key.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Turns a toml error into a diagnostic; `line_offset` is where `text` starts in
+/// the file (front matter inside a Markdown file), in bytes.
+pub fn toml_diagnostic(file: &str, text: &str, e: &toml::de::Error, _line_offset: usize) -> Diagnostic {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().to_string();
+    let (message, help) = explain_serde_message(&message);
+    let d = Diagnostic::at(file, text, span, message);
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// Serde's messages name the problem but not the fix; add one where we can.
+/// "unknown field `titel`, expected one of `title`, `date`" -> a suggestion.
+pub fn explain_serde_message(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let help = if allowed.is_empty() {
+            "remove this key".to_string()
+        } else {
+            format!("{} (put your own data under `extra:`)", suggestion(field, &allowed))
+        };
+        return (format!("unknown key `{field}`"), Some(help));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return (format!("missing required key `{field}`"), Some(format!("add a line `{field}: ...`")));
+    }
+    if message.starts_with("invalid type") {
+        return (message.to_string(), Some("check the value's quoting and type (text in quotes, lists in [brackets])".into()));
+    }
+    (message.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_with_subpath_gives_base_path() {
+        let c = parse_config("title = \"t\"\nbase_url = \"https://example.org/coach/\"\n", None).unwrap();
+        assert_eq!(c.base_url, "https://example.org/coach");
+        assert_eq!(c.base_path, "/coach/");
+        let c = parse_config("title = \"t\"\nbase_url = \"https://example.org\"\n", None).unwrap();
+        assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_line_and_suggestion() {
+        let errs = parse_config("titel = \"t\"\nbase_url = \"https://e.org\"\n", None).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, 1);
+        assert!(errs[0].message.contains("titel"));
+        assert_eq!(errs[0].help.as_deref().map(|h| h.contains("`title`")), Some(true));
+    }
+
+    #[test]
+    fn missing_and_bad_base_url_are_errors() {
+        let errs = parse_config("title = \"t\"\n", None).unwrap_err();
+        assert!(errs[0].message.contains("base_url"));
+        let errs = parse_config("title = \"t\"\nbase_url = \"coach.example.org\"\n", None).unwrap_err();
+        assert_eq!(errs[0].line, 2);
+    }
+}

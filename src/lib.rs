@@ -1,0 +1,167 @@
+//! huddle: a static-site generator for coaching material.
+//!
+//! A build is a straight line of stages, each a module:
+//!
+//! 1. [`config`]   site.toml → `Config`
+//! 2. [`load`]     content/, templates, static files → paths and bytes
+//! 3. [`front`]    each source → validated front matter (`PageMeta`) + body
+//! 4. [`vocab`]    tag values → typed levels, attitudes, practices (used by `front`)
+//! 5. [`graph`]    URLs for every page and asset (the link map)
+//! 6. [`markdown`] each body → HTML, headings, summary, links (in parallel)
+//! 7. [`graph`]    link and anchor checks, ordering → `SiteGraph`
+//! 8. [`render`]   `SiteGraph` + theme → `Vec<OutputFile>` (Tera; pure)
+//! 9. [`output`]   the only writer; runs only when every stage before succeeded
+//!
+//! Every stage returns all the problems it found as [`Diagnostic`]s, so one run
+//! reports every error of the site. [`scaffold`] holds `huddle new` and `huddle init`.
+
+pub mod config;
+pub mod diagnostic;
+pub mod front;
+pub mod graph;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod vocab;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use diagnostic::{Diagnostic, Severity};
+
+/// What `huddle build` and `huddle check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A site rendered in memory, ready to write.
+pub struct RenderedSite {
+    pub files: Vec<render::OutputFile>,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The outcome of a successful build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub write: output::WriteReport,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Runs every stage but the writer: everything `huddle check` validates.
+/// On failure, the list holds every error found (and the warnings).
+pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let root = &opts.root;
+    let config = config::load_config(root, opts.base_url.as_deref())?;
+    let vocab = vocab::Vocabulary::from_config(&config.vocabulary);
+    let mut problems: Vec<Diagnostic> = Vec::new();
+
+    let templates = load::load_templates(root, &config.theme);
+    let content = match load::load_content(root) {
+        Ok(c) => c,
+        Err(mut e) => {
+            problems.append(&mut e);
+            load::LoadedContent::default()
+        }
+    };
+    problems.extend(content.warnings);
+
+    let parsed: Vec<_> = content.sources.par_iter().map(|s| {
+        let display = format!("content/{}", s.rel_path);
+        let is_article = graph::is_article_path(&s.rel_path);
+        front::parse_front_matter(&display, &s.rel_path, &s.bytes, is_article, &vocab).map_err(|e| (s.rel_path.clone(), e))
+    }).collect();
+    let mut sources = Vec::with_capacity(parsed.len());
+    let mut unparsed: HashSet<String> = HashSet::new();
+    for p in parsed {
+        match p {
+            Ok(s) if s.meta.draft && !opts.drafts => {
+                unparsed.insert(s.rel_path);
+            }
+            Ok(s) => sources.push(s),
+            Err((rel, mut e)) => {
+                unparsed.insert(rel);
+                problems.append(&mut e);
+            }
+        }
+    }
+
+    let (mut pages, assets, urls, mut url_errors) = graph::assign_urls(sources, content.assets, &config);
+    problems.append(&mut url_errors);
+    pages.par_iter_mut().for_each(|page| {
+        let body = &page.source.text[page.source.body_start..];
+        let ctx = markdown::LinkContext { page_rel_path: &page.source.rel_path, urls: &urls };
+        page.body = markdown::render_body(body, page.source.body_start, &ctx);
+    });
+    drop(urls);
+    let (site_graph, mut link_errors) = graph::link_and_order(pages, assets, &unparsed);
+    problems.append(&mut link_errors);
+
+    let mut templates = match templates.and_then(render::compile_templates) {
+        Ok(t) => Some(t),
+        Err(mut e) => {
+            problems.append(&mut e);
+            None
+        }
+    };
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    let Some(templates) = templates.as_mut() else { return Err(problems) };
+    let static_files = load::load_static(root, &config.theme);
+    let files = render::render_site(&site_graph, templates, &config, &vocab, &static_files).map_err(|mut e| {
+        e.append(&mut problems);
+        e
+    })?;
+    if let Some(dup) = first_duplicate(&files) {
+        problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
+            .with_help("rename the static file or the page"));
+        return Err(problems);
+    }
+    Ok(RenderedSite { files, pages: site_graph.pages.len(), warnings: problems })
+}
+
+fn first_duplicate(files: &[render::OutputFile]) -> Option<String> {
+    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(files.len());
+    files.iter().find(|f| seen.insert(f.path.as_str(), ()).is_some()).map(|f| f.path.as_str().to_string())
+}
+
+/// `huddle build`: renders the whole site, then (only if there were no errors) writes it.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let out = opts.output_dir();
+    let shown = display_output(&opts.root, &out);
+    // Fail before the work if the folder is not ours, and again at write time.
+    output::check_output_folder(&out, &shown).map_err(|d| vec![d])?;
+    let site = render_site(opts)?;
+    let write = output::write_output(&out, &shown, &site.files)?;
+    Ok(BuildReport { pages: site.pages, write, warnings: site.warnings })
+}
+
+/// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.
+pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    render_site(opts).map(|s| s.warnings)
+}
+
+fn display_output(root: &Path, out: &Path) -> String {
+    load::display_path(root, out)
+}

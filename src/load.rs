@@ -1,0 +1,228 @@
+//! Reads the site from disk: the Markdown sources and asset files under content/,
+//! the theme's and the site's templates and static files. Nothing is parsed here;
+//! this stage only knows paths and bytes (and which files to skip).
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+
+/// The default theme, built into the binary so a site needs no theme folder.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A Markdown file as read from content/.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to content/, with `/` separators: `articles/foo.md`.
+    pub rel_path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A non-Markdown file under content/ (an image beside a page bundle, a PDF).
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    pub rel_path: String,
+    pub abs_path: PathBuf,
+}
+
+/// Where a theme or static file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum FileSource {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The name templates use: `page.html`, `partials/meta.html`.
+    pub name: String,
+    /// Shown in errors: `themes/default/templates/page.html`.
+    pub display_path: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Relative output path: `style.css`.
+    pub rel_path: String,
+    pub source: FileSource,
+}
+
+#[derive(Debug, Default)]
+pub struct LoadedContent {
+    pub sources: Vec<SourceFile>,
+    pub assets: Vec<AssetFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// True for files an editor or the OS leaves behind: hidden files, `x.md~`,
+/// `.x.md.swp`, `#x.md#`, `.#x.md`, `x.md.tmp`.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "Thumbs.db"
+}
+
+/// Lists every file under `dir` (following symlinks, but never round a loop),
+/// skipping ignored names. Returns (relative path with `/`, absolute path).
+fn walk_files(dir: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return files;
+    }
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(rel) = e.path().strip_prefix(dir) else { continue };
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                files.push((rel, e.path().to_path_buf()));
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| display_path(root, dir));
+                let why = if err.loop_ancestor().is_some() {
+                    "this symbolic link points back to a folder that contains it, so it was skipped".to_string()
+                } else {
+                    format!("cannot read this entry: {}", err.io_error().map_or("unknown error".into(), |e| e.to_string()))
+                };
+                warnings.push(Diagnostic::file_error(path, why).warning()
+                    .with_help("remove or fix the link if it should not be there"));
+            }
+        }
+    }
+    files
+}
+
+/// `path` as the writer sees it: relative to the site root when inside it.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads content/ into Markdown sources (read in parallel) and asset paths.
+pub fn load_content(root: &Path) -> Result<LoadedContent, Vec<Diagnostic>> {
+    let content_dir = root.join("content");
+    let mut out = LoadedContent::default();
+    let files = walk_files(&content_dir, root, &mut out.warnings);
+    let (md, assets): (Vec<_>, Vec<_>) = files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
+    out.assets = assets.into_iter().map(|(rel_path, abs_path)| AssetFile { rel_path, abs_path }).collect();
+    let read: Vec<Result<SourceFile, Diagnostic>> = md
+        .into_par_iter()
+        .map(|(rel_path, abs)| match std::fs::read(&abs) {
+            Ok(bytes) => Ok(SourceFile { rel_path, bytes }),
+            Err(e) => Err(Diagnostic::file_error(display_path(root, &abs), format!("cannot read file: {e}"))
+                .with_help("check the file's permissions")),
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for r in read {
+        match r {
+            Ok(s) => out.sources.push(s),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// The theme's templates, then the site's `templates/` overriding them by name.
+pub fn load_templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnostic>> {
+    let mut by_name: std::collections::BTreeMap<String, TemplateFile> = Default::default();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let theme_dir = root.join("themes").join(theme);
+    if theme_dir.is_dir() {
+        read_template_dir(root, &theme_dir.join("templates"), &mut by_name, &mut errors, &mut warnings);
+    } else if theme == "default" {
+        if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+            for file in embedded_files(dir) {
+                let name = file.path().strip_prefix("templates").unwrap_or(file.path()).to_string_lossy().replace('\\', "/");
+                let text = String::from_utf8_lossy(file.contents()).into_owned();
+                by_name.insert(name.clone(), TemplateFile { display_path: format!("(built-in default theme) templates/{name}"), name, text });
+            }
+        }
+    } else {
+        errors.push(Diagnostic::file_error("site.toml", format!("theme `{theme}` not found: there is no folder themes/{theme}/"))
+            .with_help("set theme = \"default\" or add the theme's folder under themes/"));
+    }
+    read_template_dir(root, &root.join("templates"), &mut by_name, &mut errors, &mut warnings);
+    if errors.is_empty() { Ok(by_name.into_values().collect()) } else { Err(errors) }
+}
+
+fn read_template_dir(
+    root: &Path,
+    dir: &Path,
+    into: &mut std::collections::BTreeMap<String, TemplateFile>,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for (name, abs) in walk_files(dir, root, warnings) {
+        let display_path = display_path(root, &abs);
+        match std::fs::read(&abs).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                into.insert(name.clone(), TemplateFile { name, display_path, text });
+            }
+            Ok(Err(_)) => errors.push(Diagnostic::file_error(display_path, "template is not valid UTF-8").with_help("save it as UTF-8")),
+            Err(e) => errors.push(Diagnostic::file_error(display_path, format!("cannot read template: {e}"))),
+        }
+    }
+}
+
+/// The theme's static files, then the site's `static/` on top of them.
+pub fn load_static(root: &Path, theme: &str) -> Vec<StaticFile> {
+    let mut by_path: std::collections::BTreeMap<String, StaticFile> = Default::default();
+    let mut warnings = Vec::new();
+    let theme_dir = root.join("themes").join(theme);
+    if theme_dir.is_dir() {
+        for (rel_path, abs) in walk_files(&theme_dir.join("static"), root, &mut warnings) {
+            by_path.insert(rel_path.clone(), StaticFile { rel_path, source: FileSource::Disk(abs) });
+        }
+    } else if theme == "default"
+        && let Some(dir) = DEFAULT_THEME.get_dir("static")
+    {
+        for file in embedded_files(dir) {
+            let rel_path = file.path().strip_prefix("static").unwrap_or(file.path()).to_string_lossy().replace('\\', "/");
+            by_path.insert(rel_path.clone(), StaticFile { rel_path, source: FileSource::Embedded(file.contents()) });
+        }
+    }
+    for (rel_path, abs) in walk_files(&root.join("static"), root, &mut warnings) {
+        by_path.insert(rel_path.clone(), StaticFile { rel_path, source: FileSource::Disk(abs) });
+    }
+    by_path.into_values().collect()
+}
+
+/// Every file of an embedded folder, recursively.
+pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(embedded_files(sub));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".#a.md", "a.md~", ".a.md.swp", "#a.md#", ".hidden.md", "a.md.tmp"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["a.md", "my notes.md", "café.md", "photo.png"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Renders a page body with pulldown-cmark into HTML, and gathers what later
+//! stages need from it: heading ids and a table of contents, the summary, word
+//! count, and every internal link (rewritten from `.md` paths to URLs where the
+//! target is known). It does not decide whether a link is broken: `graph` does,
+//! once every page's headings are known.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+/// One heading, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What a link in the body points at, for `graph` to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The destination as written.
+    pub written: String,
+    /// The content path it names (`articles/foo.md`), or None for a same-page `#anchor`.
+    pub target: Option<String>,
+    pub anchor: Option<String>,
+    /// Byte range of the link in the body.
+    pub span: Range<usize>,
+    /// True when the target was found in the URL map and rewritten.
+    pub resolved: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderedBody {
+    pub html: String,
+    pub summary_html: String,
+    pub toc: Vec<TocEntry>,
+    pub heading_ids: HashSet<String>,
+    pub word_count: usize,
+    pub links: Vec<InternalLink>,
+}
+
+/// What the renderer needs to rewrite links: where the page is, and every content
+/// path's URL (Markdown sources and asset files).
+pub struct LinkContext<'a> {
+    /// The page's source path relative to content/: `articles/foo.md`.
+    pub page_rel_path: &'a str,
+    pub urls: &'a HashMap<String, String>,
+}
+
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`; `body_offset` is where it starts in the file, so link spans
+/// are file offsets.
+pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> RenderedBody {
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut out = RenderedBody::default();
+    assign_heading_ids(&mut events, &mut out);
+    out.word_count = count_words(&events);
+    for (event, range) in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+            && let Some(link) = classify_link(dest_url, links, body_offset + range.start..body_offset + range.end)
+        {
+            if link.resolved
+                && let Some(target) = &link.target
+                && let Some(url) = links.urls.get(target)
+            {
+                let rewritten = match &link.anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url.clone(),
+                };
+                *dest_url = CowStr::from(rewritten);
+            }
+            out.links.push(link);
+        }
+    }
+    out.summary_html = summary(&events);
+    html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
+
+fn assign_heading_ids(events: &mut [(Event, Range<usize>)], out: &mut RenderedBody) {
+    let mut used: HashSet<String> = HashSet::new();
+    // Author-given ids are taken first, so generated ones never collide with them.
+    for (e, _) in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            used.insert(id.to_string());
+        }
+    }
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+            let level = heading_number(*level);
+            let given = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let id = match given {
+                Some(id) => id,
+                None => unique_id(&text, &mut used),
+            };
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            out.heading_ids.insert(id.clone());
+            out.toc.push(TocEntry { level, id, title: text.trim().to_string() });
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
+    let mut base = slug::slugify(text);
+    if base.is_empty() {
+        base = "section".into();
+    }
+    if used.insert(base.clone()) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(base) // the range is unbounded, so `find` always returns
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn count_words(events: &[(Event, Range<usize>)]) -> usize {
+    let mut in_code_block = false;
+    let mut words = 0;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) | Event::Code(t) if !in_code_block => words += t.split_whitespace().count(),
+            _ => {}
+        }
+    }
+    words
+}
+
+/// The events before `<!-- more -->`, else the first paragraph, as HTML.
+fn summary(events: &[(Event, Range<usize>)]) -> String {
+    let marker = events.iter().position(|(e, _)| match e {
+        Event::Html(h) | Event::InlineHtml(h) => h.trim() == MORE_MARKER,
+        _ => false,
+    });
+    let mut out = String::new();
+    match marker {
+        Some(idx) => {
+            let mut open: Vec<TagEnd> = Vec::new();
+            for (e, _) in &events[..idx] {
+                match e {
+                    Event::Start(t) => open.push(t.to_end()),
+                    Event::End(_) => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+            }
+            let closing = open.into_iter().rev().map(Event::End);
+            html::push_html(&mut out, events[..idx].iter().map(|(e, _)| e.clone()).chain(closing));
+        }
+        None => {
+            let Some(start) = events.iter().position(|(e, _)| matches!(e, Event::Start(Tag::Paragraph))) else {
+                return out;
+            };
+            let mut depth = 0;
+            let mut end = start;
+            for (i, (e, _)) in events.iter().enumerate().skip(start) {
+                match e {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = i;
+                    break;
+                }
+            }
+            // A summary is shown on other pages, where footnote references would dangle.
+            let events = events[start..=end].iter().filter(|(e, _)| !matches!(e, Event::FootnoteReference(_)));
+            html::push_html(&mut out, events.map(|(e, _)| e.clone()));
+        }
+    }
+    out
+}
+
+/// Sorts a link into external (None) or internal, and resolves it against the URL map.
+fn classify_link(dest: &str, ctx: &LinkContext, span: Range<usize>) -> Option<InternalLink> {
+    let written = dest.to_string();
+    if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Some(InternalLink { written, target: None, anchor, span, resolved: true });
+    }
+    let decoded = percent_decode(path);
+    let target = if let Some(from_content) = decoded.strip_prefix("@/") {
+        normalize(from_content)?
+    } else if decoded.starts_with('/') {
+        // A URL path: checked against written pages in `graph`, not rewritten here.
+        return Some(InternalLink { written, target: None, anchor, span, resolved: false });
+    } else {
+        let dir = match ctx.page_rel_path.rfind('/') {
+            Some(i) => &ctx.page_rel_path[..i + 1],
+            None => "",
+        };
+        normalize(&format!("{dir}{decoded}"))?
+    };
+    let resolved = ctx.urls.contains_key(&target);
+    Some(InternalLink { written, target: Some(target), anchor, span, resolved })
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && !dest.starts_with("@/")
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path; None if it climbs out of content/.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Minutes at `wpm` words a minute, rounded, at least one.
+pub fn reading_time(words: usize, wpm: u32) -> usize {
+    let wpm = wpm.max(1) as usize;
+    ((words + wpm / 2) / wpm).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(src: &str, urls: &[(&str, &str)]) -> RenderedBody {
+        let urls: HashMap<String, String> = urls.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        render_body(src, 0, &LinkContext { page_rel_path: "articles/a.md", urls: &urls })
+    }
+
+    #[test]
+    fn duplicate_headings_get_distinct_ids_and_given_ids_are_kept() {
+        let r = render("## Try this\n\n## Try this\n\n## Custom {#mine}\n\n### Try this\n", &[]);
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["try-this", "try-this-1", "mine", "try-this-2"]);
+        assert!(r.html.contains(r#"<h2 id="try-this-1">"#), "{}", r.html);
+        assert_eq!(r.toc[3].level, 3);
+    }
+
+    #[test]
+    fn md_links_are_rewritten_and_unknown_ones_flagged() {
+        let r = render("[b](b.md#x) [c](../c.md) [z](@/articles/b.md) [w](https://e.org/x.md) [m](missing.md)",
+            &[("articles/b.md", "/articles/b/"), ("c.md", "/c/")]);
+        assert!(r.html.contains(r#"href="/articles/b/#x""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="/c/""#));
+        assert!(r.html.contains(r#"href="https://e.org/x.md""#));
+        let missing: Vec<_> = r.links.iter().filter(|l| !l.resolved).collect();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].target.as_deref(), Some("articles/missing.md"));
+    }
+
+    #[test]
+    fn summary_is_text_before_more_else_first_paragraph() {
+        let r = render("First *para*.\n\nSecond.\n\n<!-- more -->\n\nThird.", &[]);
+        assert!(r.summary_html.contains("First") && r.summary_html.contains("Second") && !r.summary_html.contains("Third"));
+        let r = render("## Head\n\nOnly this.\n\nNot this.", &[]);
+        assert_eq!(r.summary_html.trim(), "<p>Only this.</p>");
+    }
+
+    #[test]
+    fn code_is_escaped_and_raw_html_kept() {
+        let r = render("```\n<script>x</script>\n```\n\n<div class=\"note\">hi</div>\n", &[]);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(r.html.contains("<div class=\"note\">hi</div>"));
+    }
+
+    #[test]
+    fn words_and_reading_time() {
+        let r = render("one two three\n\n```\nnot counted here\n```\n", &[]);
+        assert_eq!(r.word_count, 3);
+        assert_eq!(reading_time(1400, 200), 7);
+        assert_eq!(reading_time(10, 200), 1);
+        assert_eq!(reading_time(1500, 200), 8);
+    }
+}

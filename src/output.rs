@@ -1,0 +1,151 @@
+//! The only stage that writes: puts the rendered files into the output folder.
+//! It runs only after the whole site rendered without errors, writes each file
+//! whose bytes changed (to a temporary name, then renamed over the old one),
+//! skips unchanged ones, and deletes files of pages that no longer exist. It
+//! refuses to touch a non-empty folder that huddle did not create.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::FileSource;
+use crate::render::{OutputContent, OutputFile};
+
+/// The file that marks a folder as huddle's output, safe to overwrite.
+pub const MARKER: &str = ".huddle-output";
+const TEMP_SUFFIX: &str = ".huddle-tmp";
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Checks that `out` may be written: missing, empty, or marked as huddle's.
+pub fn check_output_folder(out: &Path, shown: &str) -> Result<(), Diagnostic> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Diagnostic::file_error(shown, "the output path exists and is not a folder")
+            .with_help("choose another --output, or move that file away"));
+    }
+    if out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if empty {
+        Ok(())
+    } else {
+        Err(Diagnostic::file_error(shown, "refusing to write into this folder: it is not empty and huddle did not create it")
+            .with_help("choose an empty or new folder with --output, or empty this one yourself if it is safe to"))
+    }
+}
+
+/// Writes `files` into `out` (see the module comment). `shown` names `out` in errors.
+pub fn write_output(out: &Path, shown: &str, files: &[OutputFile]) -> Result<WriteReport, Vec<Diagnostic>> {
+    check_output_folder(out, shown).map_err(|d| vec![d])?;
+    let io_err = |path: &Path, e: std::io::Error| {
+        Diagnostic::file_error(path.display().to_string(), format!("cannot write the output: {e}"))
+            .with_help("check that the disk is not full and that you may write to the output folder")
+    };
+    fs::create_dir_all(out).map_err(|e| vec![io_err(out, e)])?;
+    fs::write(out.join(MARKER), "This folder is written by huddle; files here are replaced on every build.\n")
+        .map_err(|e| vec![io_err(out, e)])?;
+
+    let existing = existing_files(out);
+    let dirs: HashSet<PathBuf> = files.iter().filter_map(|f| out.join(f.path.as_str()).parent().map(Path::to_path_buf)).collect();
+    for d in &dirs {
+        // A file of the old output may stand where a folder is needed now.
+        if d.is_file() {
+            fs::remove_file(d).map_err(|e| vec![io_err(d, e)])?;
+        }
+        fs::create_dir_all(d).map_err(|e| vec![io_err(d, e)])?;
+    }
+    let results: Vec<Result<bool, Diagnostic>> = files.par_iter().map(|f| {
+        let path = out.join(f.path.as_str());
+        write_if_changed(&path, &f.content).map_err(|e| io_err(&path, e))
+    }).collect();
+    let mut report = WriteReport::default();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(true) => report.written += 1,
+            Ok(false) => report.unchanged += 1,
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let keep: HashSet<PathBuf> = files.iter().map(|f| out.join(f.path.as_str())).collect();
+    for old in existing {
+        if !keep.contains(&old) && !old.ends_with(MARKER) && fs::remove_file(&old).is_ok() {
+            report.removed += 1;
+        }
+    }
+    remove_empty_dirs(out);
+    Ok(report)
+}
+
+fn existing_files(out: &Path) -> Vec<PathBuf> {
+    WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn remove_empty_dirs(out: &Path) {
+    let dirs: Vec<PathBuf> = WalkDir::new(out)
+        .contents_first(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir() && e.path() != out)
+        .map(|e| e.into_path())
+        .collect();
+    for d in dirs {
+        let _ = fs::remove_dir(d); // fails, as intended, when not empty
+    }
+}
+
+/// Returns whether the file was written (false: its bytes were already there).
+fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<bool> {
+    let owned;
+    let bytes: &[u8] = match content {
+        OutputContent::Bytes(b) => b,
+        OutputContent::Copy(FileSource::Embedded(b)) => b,
+        OutputContent::Copy(FileSource::Disk(src)) => {
+            owned = fs::read(src)?;
+            &owned
+        }
+    };
+    if let Ok(meta) = fs::symlink_metadata(path) {
+        if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|old| old == bytes) {
+            return Ok(false);
+        }
+        if meta.is_dir() {
+            fs::remove_dir_all(path)?;
+        }
+    }
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(TEMP_SUFFIX);
+    let tmp = PathBuf::from(tmp_name);
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        drop(f);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map(|_| true)
+}
