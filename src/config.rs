@@ -45,13 +45,20 @@ pub struct RelatedWeights {
 
 impl Default for RelatedConfig {
     fn default() -> Self {
-        RelatedConfig { count: 4, weights: RelatedWeights::default() }
+        RelatedConfig {
+            count: 4,
+            weights: RelatedWeights::default(),
+        }
     }
 }
 
 impl Default for RelatedWeights {
     fn default() -> Self {
-        RelatedWeights { level: 1, attitudes: 2, practices: 3 }
+        RelatedWeights {
+            level: 1,
+            attitudes: 2,
+            practices: 3,
+        }
     }
 }
 
@@ -87,7 +94,10 @@ fn default_wpm() -> u32 {
 }
 
 /// Reads and validates `<root>/site.toml`; `base_url_override` is `--base-url`.
-pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+pub fn load_config(
+    root: &Path,
+    base_url_override: Option<&str>,
+) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
@@ -106,15 +116,25 @@ pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Confi
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            return Err(vec![Diagnostic::at(CONFIG_FILE, &lossy, offset..offset + 1, "site.toml is not valid UTF-8")
-                .with_help("save the file as UTF-8 in your editor")]);
+            return Err(vec![
+                Diagnostic::at(
+                    CONFIG_FILE,
+                    &lossy,
+                    offset..offset + 1,
+                    "site.toml is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8 in your editor"),
+            ]);
         }
     };
     parse_config(&text, base_url_override)
 }
 
 /// Parses the text of site.toml; split from `load_config` so it is testable without disk.
-pub fn parse_config(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+pub fn parse_config(
+    text: &str,
+    base_url_override: Option<&str>,
+) -> Result<Config, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -126,8 +146,17 @@ pub fn parse_config(text: &str, base_url_override: Option<&str>) -> Result<Confi
             Ok(ok) => Some(ok),
             Err(why) => {
                 let d = match find_key_line(text, "base_url") {
-                    Some(span) if base_url_override.is_none() => Diagnostic::at(CONFIG_FILE, text, span, why),
-                    _ => Diagnostic::file_error(if base_url_override.is_some() { "--base-url" } else { CONFIG_FILE }, why),
+                    Some(span) if base_url_override.is_none() => {
+                        Diagnostic::at(CONFIG_FILE, text, span, why)
+                    }
+                    _ => Diagnostic::file_error(
+                        if base_url_override.is_some() {
+                            "--base-url"
+                        } else {
+                            CONFIG_FILE
+                        },
+                        why,
+                    ),
                 };
                 errors.push(d.with_help("write an absolute URL such as \"https://coach.example.org\" or \"https://example.org/coach/\""));
                 None
@@ -143,8 +172,15 @@ pub fn parse_config(text: &str, base_url_override: Option<&str>) -> Result<Confi
     };
     if raw.words_per_minute == 0 {
         let span = find_key_line(text, "words_per_minute").unwrap_or(0..0);
-        errors.push(Diagnostic::at(CONFIG_FILE, text, span, "`words_per_minute` must be more than 0")
-            .with_help("200 is a common reading speed"));
+        errors.push(
+            Diagnostic::at(
+                CONFIG_FILE,
+                text,
+                span,
+                "`words_per_minute` must be more than 0",
+            )
+            .with_help("200 is a common reading speed"),
+        );
     }
     if let Err(mut vocab_errors) = raw.vocabulary.validate(text) {
         errors.append(&mut vocab_errors);
@@ -171,10 +207,14 @@ fn normalize_base_url(input: &str) -> Result<(String, String), String> {
     let parsed = url::Url::parse(input.trim())
         .map_err(|e| format!("`base_url` \"{input}\" is not a valid URL ({e})"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(format!("`base_url` \"{input}\" must start with https:// or http:// and name a host"));
+        return Err(format!(
+            "`base_url` \"{input}\" must start with https:// or http:// and name a host"
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(format!("`base_url` \"{input}\" must not have a query (?) or fragment (#)"));
+        return Err(format!(
+            "`base_url` \"{input}\" must not have a query (?) or fragment (#)"
+        ));
     }
     let path = parsed.path().trim_end_matches('/');
     let base_path = format!("{path}/");
@@ -199,7 +239,12 @@ fn find_key_line(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 
 /// Turns a toml error into a diagnostic; `line_offset` is where `text` starts in
 /// the file (front matter inside a Markdown file), in bytes.
-pub fn toml_diagnostic(file: &str, text: &str, e: &toml::de::Error, _line_offset: usize) -> Diagnostic {
+pub fn toml_diagnostic(
+    file: &str,
+    text: &str,
+    e: &toml::de::Error,
+    _line_offset: usize,
+) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let message = e.message().trim().to_string();
     let (message, help) = explain_serde_message(&message);
@@ -220,17 +265,26 @@ pub fn explain_serde_message(message: &str) -> (String, Option<String>) {
         let help = if allowed.is_empty() {
             "remove this key".to_string()
         } else {
-            format!("{} (put your own data under `extra:`)", suggestion(field, &allowed))
+            format!(
+                "{} (put your own data under `extra:`)",
+                suggestion(field, &allowed)
+            )
         };
         return (format!("unknown key `{field}`"), Some(help));
     }
     if let Some(rest) = message.strip_prefix("missing field `")
         && let Some((field, _)) = rest.split_once('`')
     {
-        return (format!("missing required key `{field}`"), Some(format!("add a line `{field}: ...`")));
+        return (
+            format!("missing required key `{field}`"),
+            Some(format!("add a line `{field}: ...`")),
+        );
     }
     if message.starts_with("invalid type") {
-        return (message.to_string(), Some("check the value's quoting and type (text in quotes, lists in [brackets])".into()));
+        return (
+            message.to_string(),
+            Some("check the value's quoting and type (text in quotes, lists in [brackets])".into()),
+        );
     }
     (message.to_string(), None)
 }
@@ -241,7 +295,11 @@ mod tests {
 
     #[test]
     fn base_url_with_subpath_gives_base_path() {
-        let c = parse_config("title = \"t\"\nbase_url = \"https://example.org/coach/\"\n", None).unwrap();
+        let c = parse_config(
+            "title = \"t\"\nbase_url = \"https://example.org/coach/\"\n",
+            None,
+        )
+        .unwrap();
         assert_eq!(c.base_url, "https://example.org/coach");
         assert_eq!(c.base_path, "/coach/");
         let c = parse_config("title = \"t\"\nbase_url = \"https://example.org\"\n", None).unwrap();
@@ -254,14 +312,18 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 1);
         assert!(errs[0].message.contains("titel"));
-        assert_eq!(errs[0].help.as_deref().map(|h| h.contains("`title`")), Some(true));
+        assert_eq!(
+            errs[0].help.as_deref().map(|h| h.contains("`title`")),
+            Some(true)
+        );
     }
 
     #[test]
     fn missing_and_bad_base_url_are_errors() {
         let errs = parse_config("title = \"t\"\n", None).unwrap_err();
         assert!(errs[0].message.contains("base_url"));
-        let errs = parse_config("title = \"t\"\nbase_url = \"coach.example.org\"\n", None).unwrap_err();
+        let errs =
+            parse_config("title = \"t\"\nbase_url = \"coach.example.org\"\n", None).unwrap_err();
         assert_eq!(errs[0].line, 2);
     }
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -63,7 +63,11 @@ impl Diagnostic {
         let text = source[line_start..line_end].trim_end_matches('\r');
         let from = (start - line_start).min(text.len());
         let to = floor_char_boundary(text, (span.end.max(start + 1) - line_start).min(text.len()));
-        let to = if to <= from { text.len().min(from + next_char_len(text, from)) } else { to };
+        let to = if to <= from {
+            text.len().min(from + next_char_len(text, from))
+        } else {
+            to
+        };
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -104,15 +108,14 @@ impl Diagnostic {
 
     /// The code frame for a terminal, with colours when `styled`.
     pub fn render(&self, styled: bool) -> String {
-        let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
-        };
-        let location = if self.line > 0 {
-            format!("{}:{}:{}", self.file, self.line, self.column)
-        } else {
-            self.file.clone()
         };
         let title = level.primary_title(self.message.as_str());
         let mut groups = Vec::new();
@@ -121,16 +124,16 @@ impl Diagnostic {
                 title.element(
                     Snippet::source(text.as_str())
                         .line_start(self.line)
-                        .path(location.as_str())
+                        .path(self.file.as_str())
                         .annotation(AnnotationKind::Primary.span(self.underline.clone())),
                 ),
             ),
-            None => groups.push(title.element(
-                Snippet::<annotate_snippets::Annotation>::source("").path(location.as_str()),
-            )),
+            None => groups.push(title.element(Origin::path(self.file.as_str()))),
         }
         if let Some(help) = &self.help {
-            groups.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         renderer.render(&groups)
     }
@@ -161,7 +164,9 @@ pub fn offset_of(source: &str, line: usize, column: usize) -> usize {
             None => return source.len(),
         }
     }
-    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
     source[start..line_end]
         .char_indices()
         .nth(column.saturating_sub(1))
@@ -184,19 +189,28 @@ pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let value_lower = value.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&value_lower, &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&value_lower, &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, c)| *d <= (c.chars().count().max(value.chars().count()) / 2).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
 /// "did you mean `x`?" or a list of what is allowed.
-pub fn suggestion<'a>(value: &str, candidates: &[&'a str]) -> String {
+pub fn suggestion(value: &str, candidates: &[&str]) -> String {
     match closest(value, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!(
             "expected one of {}",
-            candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -229,7 +243,10 @@ mod tests {
 
     #[test]
     fn suggestions_find_typos_only() {
-        assert_eq!(closest("atitudes", ["attitudes", "level"]), Some("attitudes"));
+        assert_eq!(
+            closest("atitudes", ["attitudes", "level"]),
+            Some("attitudes")
+        );
         assert_eq!(closest("zzzzzzzz", ["attitudes", "level"]), None);
     }
 }

@@ -19,7 +19,10 @@ pub struct OutputPath(String);
 impl OutputPath {
     /// `segments` must already be safe folder names (slugs); see `slug_segment`.
     pub fn new(path: String) -> Self {
-        debug_assert!(!path.split('/').any(|s| s == ".." || s == "."), "unsafe output path {path}");
+        debug_assert!(
+            !path.split('/').any(|s| s == ".." || s == "."),
+            "unsafe output path {path}"
+        );
         OutputPath(path)
     }
     pub fn as_str(&self) -> &str {
@@ -92,9 +95,17 @@ fn place(source: &ParsedSource) -> (PageKind, String, String, Option<String>) {
         Some(i) => (&rel[..i], &rel[i + 1..]),
         None => ("", rel),
     };
-    let dir_url: String = dir.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", slug_segment(s))).collect();
+    let dir_url: String = dir
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", slug_segment(s)))
+        .collect();
     if file == "_index.md" {
-        let kind = if dir.is_empty() { PageKind::Home } else { PageKind::Section };
+        let kind = if dir.is_empty() {
+            PageKind::Home
+        } else {
+            PageKind::Section
+        };
         return (kind, dir_url, dir.to_string(), None);
     }
     let slug = source.meta.slug.clone();
@@ -104,13 +115,27 @@ fn place(source: &ParsedSource) -> (PageKind, String, String, Option<String>) {
             Some(i) => &dir[..i],
             None => "",
         };
-        let parent_url: String = parent.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", slug_segment(s))).collect();
+        let parent_url: String = parent
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{}/", slug_segment(s)))
+            .collect();
         let name = slug.unwrap_or_else(|| slug_segment(dir.rsplit('/').next().unwrap_or(dir)));
-        return (PageKind::Page, format!("{parent_url}{name}/"), parent.to_string(), Some(dir.to_string()));
+        return (
+            PageKind::Page,
+            format!("{parent_url}{name}/"),
+            parent.to_string(),
+            Some(dir.to_string()),
+        );
     }
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let name = slug.unwrap_or_else(|| slug_segment(stem));
-    (PageKind::Page, format!("{dir_url}{name}/"), dir.to_string(), None)
+    (
+        PageKind::Page,
+        format!("{dir_url}{name}/"),
+        dir.to_string(),
+        None,
+    )
 }
 
 /// First half of the graph: URLs for every source and asset. Returns the placed
@@ -119,7 +144,12 @@ pub fn assign_urls(
     sources: Vec<ParsedSource>,
     assets: Vec<AssetFile>,
     config: &Config,
-) -> (Vec<Page>, Vec<PlacedAsset>, HashMap<String, String>, Vec<Diagnostic>) {
+) -> (
+    Vec<Page>,
+    Vec<PlacedAsset>,
+    HashMap<String, String>,
+    Vec<Diagnostic>,
+) {
     let mut errors = Vec::new();
     let mut pages = Vec::with_capacity(sources.len());
     let mut by_path: HashMap<String, usize> = HashMap::new();
@@ -128,18 +158,38 @@ pub fn assign_urls(
         let is_article = is_article_path(&source.rel_path);
         if let Some(&other) = by_path.get(&path) {
             let other: &Page = &pages[other];
-            let d = Diagnostic::file_error(&source.display_path, format!(
-                "this page and {} would both be written to /{path}", other.source.display_path))
-                .with_help("give one of them a different `slug:` in its front matter, or rename the file");
+            let d = Diagnostic::file_error(
+                &source.display_path,
+                format!(
+                    "this page and {} would both be written to /{path}",
+                    other.source.display_path
+                ),
+            )
+            .with_help(
+                "give one of them a different `slug:` in its front matter, or rename the file",
+            );
             errors.push(d);
             continue;
         }
         by_path.insert(path.clone(), pages.len());
-        pages.push(Page { source, kind, path, section_dir, is_article, bundle_dir, body: RenderedBody::default() });
+        pages.push(Page {
+            source,
+            kind,
+            path,
+            section_dir,
+            is_article,
+            bundle_dir,
+            body: RenderedBody::default(),
+        });
     }
     let mut urls: HashMap<String, String> = pages
         .iter()
-        .map(|p| (p.source.rel_path.clone(), format!("{}{}", config.base_path, p.path)))
+        .map(|p| {
+            (
+                p.source.rel_path.clone(),
+                format!("{}{}", config.base_path, p.path),
+            )
+        })
         .collect();
     // Bundle assets go next to their page's index.html; other assets keep their path.
     let bundles: HashMap<&str, &str> = pages
@@ -147,17 +197,35 @@ pub fn assign_urls(
         .filter_map(|p| p.bundle_dir.as_deref().map(|d| (d, p.path.as_str())))
         .collect();
     let mut placed = Vec::with_capacity(assets.len());
-    let mut taken: HashSet<String> = pages.iter().map(|p| p.output_file().as_str().to_string()).collect();
+    let mut taken: HashSet<String> = pages
+        .iter()
+        .map(|p| p.output_file().as_str().to_string())
+        .collect();
     for asset in assets {
         let rel = asset.rel_path.as_str();
         let out = bundle_output(rel, &bundles).unwrap_or_else(|| rel.to_string());
-        if out.split('/').any(|s| s == ".." || s == "." || s.is_empty()) || !taken.insert(out.clone()) {
-            errors.push(Diagnostic::file_error(format!("content/{rel}"), format!("this file would overwrite another output file at /{out}"))
-                .with_help("rename or move it"));
+        if out
+            .split('/')
+            .any(|s| s == ".." || s == "." || s.is_empty())
+            || !taken.insert(out.clone())
+        {
+            errors.push(
+                Diagnostic::file_error(
+                    format!("content/{rel}"),
+                    format!("this file would overwrite another output file at /{out}"),
+                )
+                .with_help("rename or move it"),
+            );
             continue;
         }
-        urls.insert(rel.to_string(), format!("{}{}", config.base_path, encode_path(&out)));
-        placed.push(PlacedAsset { asset, output: OutputPath::new(out) });
+        urls.insert(
+            rel.to_string(),
+            format!("{}{}", config.base_path, encode_path(&out)),
+        );
+        placed.push(PlacedAsset {
+            asset,
+            output: OutputPath::new(out),
+        });
     }
     (pages, placed, urls, errors)
 }
@@ -176,23 +244,50 @@ fn bundle_output(rel: &str, bundles: &HashMap<&str, &str>) -> Option<String> {
 /// Percent-encodes each segment of a path for use in an href.
 pub fn encode_path(path: &str) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const SEGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
-    path.split('/').map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect::<Vec<_>>().join("/")
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    path.split('/')
+        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Second half: with bodies rendered, check every internal link and anchor, and
 /// order the articles. `unparsed` are sources that failed earlier (links to them
 /// are not reported again).
-pub fn link_and_order(pages: Vec<Page>, assets: Vec<PlacedAsset>, unparsed: &HashSet<String>) -> (SiteGraph, Vec<Diagnostic>) {
+pub fn link_and_order(
+    pages: Vec<Page>,
+    assets: Vec<PlacedAsset>,
+    unparsed: &HashSet<String>,
+) -> (SiteGraph, Vec<Diagnostic>) {
     let mut errors = Vec::new();
-    let index: HashMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel_path.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source.rel_path.as_str(), i))
+        .collect();
     let asset_paths: HashSet<&str> = assets.iter().map(|a| a.asset.rel_path.as_str()).collect();
     let mut all_targets: Vec<&str> = index.keys().copied().collect();
     all_targets.sort_unstable();
     for page in &pages {
         for link in &page.body.links {
             let at = |message: String, help: String| {
-                Diagnostic::at(&page.source.display_path, &page.source.text, link.span.clone(), message).with_help(help)
+                Diagnostic::at(
+                    &page.source.display_path,
+                    &page.source.text,
+                    link.span.clone(),
+                    message,
+                )
+                .with_help(help)
             };
             let target_page = match &link.target {
                 None if link.resolved => Some(page),
@@ -202,11 +297,18 @@ pub fn link_and_order(pages: Vec<Page>, assets: Vec<PlacedAsset>, unparsed: &Has
                     Some(&i) => Some(&pages[i]),
                     None if asset_paths.contains(t.as_str()) => None,
                     None => {
-                        let help = match closest(t, all_targets.iter().copied()) {
+                        let others = all_targets
+                            .iter()
+                            .copied()
+                            .filter(|c| *c != page.source.rel_path);
+                        let help = match closest(t, others) {
                             Some(best) => format!("did you mean `{}`? (link paths are relative to this file, or start with @/ for content/)", relative_hint(&page.source.rel_path, best)),
                             None => "link to a Markdown file under content/, relative to this file (`other.md`, `../guides/x.md`) or from content/ (`@/articles/x.md`)".into(),
                         };
-                        errors.push(at(format!("broken link `{}`: there is no content/{t}", link.written), help));
+                        errors.push(at(
+                            format!("broken link `{}`: there is no content/{t}", link.written),
+                            help,
+                        ));
                         continue;
                     }
                 },
@@ -215,20 +317,48 @@ pub fn link_and_order(pages: Vec<Page>, assets: Vec<PlacedAsset>, unparsed: &Has
                 && !target.body.heading_ids.contains(anchor)
                 && !is_footnote_anchor(anchor, &target.body.html)
             {
-                let mut ids: Vec<&str> = target.body.heading_ids.iter().map(String::as_str).collect();
+                let mut ids: Vec<&str> =
+                    target.body.heading_ids.iter().map(String::as_str).collect();
                 ids.sort_unstable();
                 let help = match closest(anchor, ids.iter().copied()) {
                     Some(best) => format!("did you mean `#{best}`?"),
-                    None if ids.is_empty() => format!("{} has no headings to link to", target.source.display_path),
-                    None => format!("headings in {}: {}", target.source.display_path, ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+                    None if ids.is_empty() => {
+                        format!("{} has no headings to link to", target.source.display_path)
+                    }
+                    None => format!(
+                        "headings in {}: {}",
+                        target.source.display_path,
+                        ids.iter()
+                            .map(|i| format!("#{i}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
-                errors.push(at(format!("broken anchor `{}`: {} has no heading with id `{anchor}`", link.written, target.source.display_path), help));
+                errors.push(at(
+                    format!(
+                        "broken anchor `{}`: {} has no heading with id `{anchor}`",
+                        link.written, target.source.display_path
+                    ),
+                    help,
+                ));
             }
         }
     }
-    let mut articles: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| p.is_article && p.kind == PageKind::Page).map(|(i, _)| i).collect();
+    let mut articles: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_article && p.kind == PageKind::Page)
+        .map(|(i, _)| i)
+        .collect();
     articles.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
-    (SiteGraph { pages, assets, articles }, errors)
+    (
+        SiteGraph {
+            pages,
+            assets,
+            articles,
+        },
+        errors,
+    )
 }
 
 fn is_footnote_anchor(anchor: &str, html: &str) -> bool {
@@ -249,7 +379,12 @@ pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
 
 /// `best` written relative to the folder of `from`, as a writer would type it.
 fn relative_hint(from: &str, best: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(_, d)| d.to_vec())
+        .unwrap_or_default();
     let to: Vec<&str> = best.split('/').collect();
     let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
@@ -271,7 +406,11 @@ pub fn sections(graph: &SiteGraph) -> BTreeMap<String, (Vec<usize>, Vec<usize>)>
     }
     for (i, p) in graph.pages.iter().enumerate() {
         if p.kind == PageKind::Section {
-            let parent = p.section_dir.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            let parent = p
+                .section_dir
+                .rsplit_once('/')
+                .map_or("", |(d, _)| d)
+                .to_string();
             map.entry(parent).or_default().1.push(i);
         }
     }
@@ -294,8 +433,13 @@ mod tests {
 
     #[test]
     fn bundle_assets_follow_their_page() {
-        let bundles: HashMap<&str, &str> = [("articles/trip", "articles/the-trip/")].into_iter().collect();
-        assert_eq!(bundle_output("articles/trip/img/a.png", &bundles).as_deref(), Some("articles/the-trip/img/a.png"));
+        let bundles: HashMap<&str, &str> = [("articles/trip", "articles/the-trip/")]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            bundle_output("articles/trip/img/a.png", &bundles).as_deref(),
+            Some("articles/the-trip/img/a.png")
+        );
         assert_eq!(bundle_output("images/a.png", &bundles), None);
     }
 }

@@ -15,6 +15,10 @@
 //! Every stage returns all the problems it found as [`Diagnostic`]s, so one run
 //! reports every error of the site. [`scaffold`] holds `huddle new` and `huddle init`.
 
+// Diagnostics travel only on the error path, once per problem; boxing them
+// would make every stage's code noisier for no measurable gain.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod diagnostic;
 pub mod front;
@@ -45,11 +49,18 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -86,11 +97,16 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     };
     problems.extend(content.warnings);
 
-    let parsed: Vec<_> = content.sources.par_iter().map(|s| {
-        let display = format!("content/{}", s.rel_path);
-        let is_article = graph::is_article_path(&s.rel_path);
-        front::parse_front_matter(&display, &s.rel_path, &s.bytes, is_article, &vocab).map_err(|e| (s.rel_path.clone(), e))
-    }).collect();
+    let parsed: Vec<_> = content
+        .sources
+        .par_iter()
+        .map(|s| {
+            let display = format!("content/{}", s.rel_path);
+            let is_article = graph::is_article_path(&s.rel_path);
+            front::parse_front_matter(&display, &s.rel_path, &s.bytes, is_article, &vocab)
+                .map_err(|e| (s.rel_path.clone(), e))
+        })
+        .collect();
     let mut sources = Vec::with_capacity(parsed.len());
     let mut unparsed: HashSet<String> = HashSet::new();
     for p in parsed {
@@ -106,11 +122,15 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         }
     }
 
-    let (mut pages, assets, urls, mut url_errors) = graph::assign_urls(sources, content.assets, &config);
+    let (mut pages, assets, urls, mut url_errors) =
+        graph::assign_urls(sources, content.assets, &config);
     problems.append(&mut url_errors);
     pages.par_iter_mut().for_each(|page| {
         let body = &page.source.text[page.source.body_start..];
-        let ctx = markdown::LinkContext { page_rel_path: &page.source.rel_path, urls: &urls };
+        let ctx = markdown::LinkContext {
+            page_rel_path: &page.source.rel_path,
+            urls: &urls,
+        };
         page.body = markdown::render_body(body, page.source.body_start, &ctx);
     });
     drop(urls);
@@ -127,23 +147,33 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
-    let Some(templates) = templates.as_mut() else { return Err(problems) };
+    let Some(templates) = templates.as_mut() else {
+        return Err(problems);
+    };
     let static_files = load::load_static(root, &config.theme);
-    let files = render::render_site(&site_graph, templates, &config, &vocab, &static_files).map_err(|mut e| {
-        e.append(&mut problems);
-        e
-    })?;
+    let files = render::render_site(&site_graph, templates, &config, &vocab, &static_files)
+        .map_err(|mut e| {
+            e.append(&mut problems);
+            e
+        })?;
     if let Some(dup) = first_duplicate(&files) {
         problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
             .with_help("rename the static file or the page"));
         return Err(problems);
     }
-    Ok(RenderedSite { files, pages: site_graph.pages.len(), warnings: problems })
+    Ok(RenderedSite {
+        files,
+        pages: site_graph.pages.len(),
+        warnings: problems,
+    })
 }
 
 fn first_duplicate(files: &[render::OutputFile]) -> Option<String> {
     let mut seen: HashMap<&str, ()> = HashMap::with_capacity(files.len());
-    files.iter().find(|f| seen.insert(f.path.as_str(), ()).is_some()).map(|f| f.path.as_str().to_string())
+    files
+        .iter()
+        .find(|f| seen.insert(f.path.as_str(), ()).is_some())
+        .map(|f| f.path.as_str().to_string())
 }
 
 /// `huddle build`: renders the whole site, then (only if there were no errors) writes it.
@@ -154,7 +184,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     output::check_output_folder(&out, &shown).map_err(|d| vec![d])?;
     let site = render_site(opts)?;
     let write = output::write_output(&out, &shown, &site.files)?;
-    Ok(BuildReport { pages: site.pages, write, warnings: site.warnings })
+    Ok(BuildReport {
+        pages: site.pages,
+        write,
+        warnings: site.warnings,
+    })
 }
 
 /// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.

@@ -86,20 +86,37 @@ fn walk_files(dir: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<(S
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(dir) else { continue };
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let Ok(rel) = e.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 files.push((rel, e.path().to_path_buf()));
             }
             Ok(_) => {}
             Err(err) => {
-                let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| display_path(root, dir));
+                let path = err
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| display_path(root, dir));
                 let why = if err.loop_ancestor().is_some() {
-                    "this symbolic link points back to a folder that contains it, so it was skipped".to_string()
+                    "this symbolic link points back to a folder that contains it, so it was skipped"
+                        .to_string()
                 } else {
-                    format!("cannot read this entry: {}", err.io_error().map_or("unknown error".into(), |e| e.to_string()))
+                    format!(
+                        "cannot read this entry: {}",
+                        err.io_error()
+                            .map_or("unknown error".into(), |e| e.to_string())
+                    )
                 };
-                warnings.push(Diagnostic::file_error(path, why).warning()
-                    .with_help("remove or fix the link if it should not be there"));
+                warnings.push(
+                    Diagnostic::file_error(path, why)
+                        .warning()
+                        .with_help("remove or fix the link if it should not be there"),
+                );
             }
         }
     }
@@ -117,14 +134,21 @@ pub fn load_content(root: &Path) -> Result<LoadedContent, Vec<Diagnostic>> {
     let content_dir = root.join("content");
     let mut out = LoadedContent::default();
     let files = walk_files(&content_dir, root, &mut out.warnings);
-    let (md, assets): (Vec<_>, Vec<_>) = files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
-    out.assets = assets.into_iter().map(|(rel_path, abs_path)| AssetFile { rel_path, abs_path }).collect();
+    let (md, assets): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
+    out.assets = assets
+        .into_iter()
+        .map(|(rel_path, abs_path)| AssetFile { rel_path, abs_path })
+        .collect();
     let read: Vec<Result<SourceFile, Diagnostic>> = md
         .into_par_iter()
         .map(|(rel_path, abs)| match std::fs::read(&abs) {
             Ok(bytes) => Ok(SourceFile { rel_path, bytes }),
-            Err(e) => Err(Diagnostic::file_error(display_path(root, &abs), format!("cannot read file: {e}"))
-                .with_help("check the file's permissions")),
+            Err(e) => Err(Diagnostic::file_error(
+                display_path(root, &abs),
+                format!("cannot read file: {e}"),
+            )
+            .with_help("check the file's permissions")),
         })
         .collect();
     let mut errors = Vec::new();
@@ -134,7 +158,11 @@ pub fn load_content(root: &Path) -> Result<LoadedContent, Vec<Diagnostic>> {
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The theme's templates, then the site's `templates/` overriding them by name.
@@ -144,21 +172,54 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec
     let mut warnings = Vec::new();
     let theme_dir = root.join("themes").join(theme);
     if theme_dir.is_dir() {
-        read_template_dir(root, &theme_dir.join("templates"), &mut by_name, &mut errors, &mut warnings);
+        read_template_dir(
+            root,
+            &theme_dir.join("templates"),
+            &mut by_name,
+            &mut errors,
+            &mut warnings,
+        );
     } else if theme == "default" {
         if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
             for file in embedded_files(dir) {
-                let name = file.path().strip_prefix("templates").unwrap_or(file.path()).to_string_lossy().replace('\\', "/");
+                let name = file
+                    .path()
+                    .strip_prefix("templates")
+                    .unwrap_or(file.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 let text = String::from_utf8_lossy(file.contents()).into_owned();
-                by_name.insert(name.clone(), TemplateFile { display_path: format!("(built-in default theme) templates/{name}"), name, text });
+                by_name.insert(
+                    name.clone(),
+                    TemplateFile {
+                        display_path: format!("(built-in default theme) templates/{name}"),
+                        name,
+                        text,
+                    },
+                );
             }
         }
     } else {
-        errors.push(Diagnostic::file_error("site.toml", format!("theme `{theme}` not found: there is no folder themes/{theme}/"))
-            .with_help("set theme = \"default\" or add the theme's folder under themes/"));
+        errors.push(
+            Diagnostic::file_error(
+                "site.toml",
+                format!("theme `{theme}` not found: there is no folder themes/{theme}/"),
+            )
+            .with_help("set theme = \"default\" or add the theme's folder under themes/"),
+        );
     }
-    read_template_dir(root, &root.join("templates"), &mut by_name, &mut errors, &mut warnings);
-    if errors.is_empty() { Ok(by_name.into_values().collect()) } else { Err(errors) }
+    read_template_dir(
+        root,
+        &root.join("templates"),
+        &mut by_name,
+        &mut errors,
+        &mut warnings,
+    );
+    if errors.is_empty() {
+        Ok(by_name.into_values().collect())
+    } else {
+        Err(errors)
+    }
 }
 
 fn read_template_dir(
@@ -172,10 +233,23 @@ fn read_template_dir(
         let display_path = display_path(root, &abs);
         match std::fs::read(&abs).map(String::from_utf8) {
             Ok(Ok(text)) => {
-                into.insert(name.clone(), TemplateFile { name, display_path, text });
+                into.insert(
+                    name.clone(),
+                    TemplateFile {
+                        name,
+                        display_path,
+                        text,
+                    },
+                );
             }
-            Ok(Err(_)) => errors.push(Diagnostic::file_error(display_path, "template is not valid UTF-8").with_help("save it as UTF-8")),
-            Err(e) => errors.push(Diagnostic::file_error(display_path, format!("cannot read template: {e}"))),
+            Ok(Err(_)) => errors.push(
+                Diagnostic::file_error(display_path, "template is not valid UTF-8")
+                    .with_help("save it as UTF-8"),
+            ),
+            Err(e) => errors.push(Diagnostic::file_error(
+                display_path,
+                format!("cannot read template: {e}"),
+            )),
         }
     }
 }
@@ -187,18 +261,41 @@ pub fn load_static(root: &Path, theme: &str) -> Vec<StaticFile> {
     let theme_dir = root.join("themes").join(theme);
     if theme_dir.is_dir() {
         for (rel_path, abs) in walk_files(&theme_dir.join("static"), root, &mut warnings) {
-            by_path.insert(rel_path.clone(), StaticFile { rel_path, source: FileSource::Disk(abs) });
+            by_path.insert(
+                rel_path.clone(),
+                StaticFile {
+                    rel_path,
+                    source: FileSource::Disk(abs),
+                },
+            );
         }
     } else if theme == "default"
         && let Some(dir) = DEFAULT_THEME.get_dir("static")
     {
         for file in embedded_files(dir) {
-            let rel_path = file.path().strip_prefix("static").unwrap_or(file.path()).to_string_lossy().replace('\\', "/");
-            by_path.insert(rel_path.clone(), StaticFile { rel_path, source: FileSource::Embedded(file.contents()) });
+            let rel_path = file
+                .path()
+                .strip_prefix("static")
+                .unwrap_or(file.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            by_path.insert(
+                rel_path.clone(),
+                StaticFile {
+                    rel_path,
+                    source: FileSource::Embedded(file.contents()),
+                },
+            );
         }
     }
     for (rel_path, abs) in walk_files(&root.join("static"), root, &mut warnings) {
-        by_path.insert(rel_path.clone(), StaticFile { rel_path, source: FileSource::Disk(abs) });
+        by_path.insert(
+            rel_path.clone(),
+            StaticFile {
+                rel_path,
+                source: FileSource::Disk(abs),
+            },
+        );
     }
     by_path.into_values().collect()
 }
@@ -218,7 +315,14 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [".#a.md", "a.md~", ".a.md.swp", "#a.md#", ".hidden.md", "a.md.tmp"] {
+        for name in [
+            ".#a.md",
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            ".hidden.md",
+            "a.md.tmp",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["a.md", "my notes.md", "café.md", "photo.png"] {

@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use huddle::{BuildOptions, Diagnostic, scaffold};
 
 #[derive(Parser)]
-#[command(name = "huddle", version, about = "A static-site generator for coaching material")]
+#[command(
+    name = "huddle",
+    version,
+    about = "A static-site generator for coaching material"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,11 +74,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let styled = std::io::stderr().is_terminal();
     let today = today();
-    let result = match cli.command {
-        Command::Build { site, output, base_url } => {
-            let opts = BuildOptions { root: site.root, output, base_url, drafts: site.drafts };
-            let started = std::time::Instant::now();
-            huddle::build(&opts).map(|r| {
+    let result =
+        match cli.command {
+            Command::Build {
+                site,
+                output,
+                base_url,
+            } => {
+                let opts = BuildOptions {
+                    root: site.root,
+                    output,
+                    base_url,
+                    drafts: site.drafts,
+                };
+                let started = std::time::Instant::now();
+                huddle::build(&opts).map(|r| {
                 print_all(&r.warnings, styled);
                 eprintln!(
                     "built {} pages into {} in {} ms ({} files written, {} unchanged, {} removed)",
@@ -82,28 +96,52 @@ fn main() -> ExitCode {
                     r.write.written, r.write.unchanged, r.write.removed
                 );
             })
-        }
-        Command::Check { site } => {
-            let opts = BuildOptions { root: site.root, output: None, base_url: None, drafts: site.drafts };
-            huddle::check(&opts).map(|warnings| {
-                print_all(&warnings, styled);
-                eprintln!("no errors found ({} warnings)", warnings.len());
-            })
-        }
-        Command::New { title, level, attitudes, practices, root } => {
-            let article = scaffold::NewArticle { title, level, attitudes, practices };
-            scaffold::new_article(&root, &article, &today).map(|p| eprintln!("created {}", p.display()))
-        }
-        Command::Init { dir } => scaffold::init_site(&dir, &today).map(|()| {
-            eprintln!("created a new site in {}; build it with: cd {} && huddle build", dir.display(), dir.display())
-        }),
-    };
+            }
+            Command::Check { site } => {
+                let opts = BuildOptions {
+                    root: site.root,
+                    output: None,
+                    base_url: None,
+                    drafts: site.drafts,
+                };
+                huddle::check(&opts).map(|warnings| {
+                    print_all(&warnings, styled);
+                    eprintln!("no errors found ({} warnings)", warnings.len());
+                })
+            }
+            Command::New {
+                title,
+                level,
+                attitudes,
+                practices,
+                root,
+            } => {
+                let article = scaffold::NewArticle {
+                    title,
+                    level,
+                    attitudes,
+                    practices,
+                };
+                scaffold::new_article(&root, &article, &today)
+                    .map(|p| eprintln!("created {}", p.display()))
+            }
+            Command::Init { dir } => scaffold::init_site(&dir, &today).map(|()| {
+                eprintln!(
+                    "created a new site in {}; build it with: cd {} && huddle build",
+                    dir.display(),
+                    dir.display()
+                )
+            }),
+        };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(problems) => {
             print_all(&problems, styled);
             let errors = problems.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: {errors} problem{} found; nothing was written", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {errors} problem{} found; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
     }
@@ -117,5 +155,10 @@ fn print_all(diagnostics: &[Diagnostic], styled: bool) {
 
 fn today() -> String {
     let now = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
 }

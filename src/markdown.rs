@@ -64,13 +64,19 @@ fn options() -> Options {
 /// Renders `body`; `body_offset` is where it starts in the file, so link spans
 /// are file offsets.
 pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> RenderedBody {
-    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let mut out = RenderedBody::default();
     assign_heading_ids(&mut events, &mut out);
     out.word_count = count_words(&events);
     for (event, range) in events.iter_mut() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
-            && let Some(link) = classify_link(dest_url, links, body_offset + range.start..body_offset + range.end)
+            && let Some(link) = classify_link(
+                dest_url,
+                links,
+                body_offset + range.start..body_offset + range.end,
+            )
         {
             if link.resolved
                 && let Some(target) = &link.target
@@ -119,7 +125,11 @@ fn assign_heading_ids(events: &mut [(Event, Range<usize>)], out: &mut RenderedBo
                 *slot = Some(CowStr::from(id.clone()));
             }
             out.heading_ids.insert(id.clone());
-            out.toc.push(TocEntry { level, id, title: text.trim().to_string() });
+            out.toc.push(TocEntry {
+                level,
+                id,
+                title: text.trim().to_string(),
+            });
             i = j;
         }
         i += 1;
@@ -151,7 +161,9 @@ fn count_words(events: &[(Event, Range<usize>)]) -> usize {
         match e {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Text(t) | Event::Code(t) if !in_code_block => words += t.split_whitespace().count(),
+            Event::Text(t) | Event::Code(t) if !in_code_block => {
+                words += t.split_whitespace().count()
+            }
             _ => {}
         }
     }
@@ -178,10 +190,16 @@ fn summary(events: &[(Event, Range<usize>)]) -> String {
                 }
             }
             let closing = open.into_iter().rev().map(Event::End);
-            html::push_html(&mut out, events[..idx].iter().map(|(e, _)| e.clone()).chain(closing));
+            html::push_html(
+                &mut out,
+                events[..idx].iter().map(|(e, _)| e.clone()).chain(closing),
+            );
         }
         None => {
-            let Some(start) = events.iter().position(|(e, _)| matches!(e, Event::Start(Tag::Paragraph))) else {
+            let Some(start) = events
+                .iter()
+                .position(|(e, _)| matches!(e, Event::Start(Tag::Paragraph)))
+            else {
                 return out;
             };
             let mut depth = 0;
@@ -198,7 +216,9 @@ fn summary(events: &[(Event, Range<usize>)]) -> String {
                 }
             }
             // A summary is shown on other pages, where footnote references would dangle.
-            let events = events[start..=end].iter().filter(|(e, _)| !matches!(e, Event::FootnoteReference(_)));
+            let events = events[start..=end]
+                .iter()
+                .filter(|(e, _)| !matches!(e, Event::FootnoteReference(_)));
             html::push_html(&mut out, events.map(|(e, _)| e.clone()));
         }
     }
@@ -217,14 +237,26 @@ fn classify_link(dest: &str, ctx: &LinkContext, span: Range<usize>) -> Option<In
     };
     let path = path.split('?').next().unwrap_or(path);
     if path.is_empty() {
-        return Some(InternalLink { written, target: None, anchor, span, resolved: true });
+        return Some(InternalLink {
+            written,
+            target: None,
+            anchor,
+            span,
+            resolved: true,
+        });
     }
     let decoded = percent_decode(path);
     let target = if let Some(from_content) = decoded.strip_prefix("@/") {
         normalize(from_content)?
     } else if decoded.starts_with('/') {
         // A URL path: checked against written pages in `graph`, not rewritten here.
-        return Some(InternalLink { written, target: None, anchor, span, resolved: false });
+        return Some(InternalLink {
+            written,
+            target: None,
+            anchor,
+            span,
+            resolved: false,
+        });
     } else {
         let dir = match ctx.page_rel_path.rfind('/') {
             Some(i) => &ctx.page_rel_path[..i + 1],
@@ -233,7 +265,13 @@ fn classify_link(dest: &str, ctx: &LinkContext, span: Range<usize>) -> Option<In
         normalize(&format!("{dir}{decoded}"))?
     };
     let resolved = ctx.urls.contains_key(&target);
-    Some(InternalLink { written, target: Some(target), anchor, span, resolved })
+    Some(InternalLink {
+        written,
+        target: Some(target),
+        anchor,
+        span,
+        resolved,
+    })
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -242,7 +280,9 @@ fn has_scheme(dest: &str) -> bool {
             let scheme = &dest[..i];
             !scheme.is_empty()
                 && !dest.starts_with("@/")
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -264,7 +304,9 @@ fn normalize(path: &str) -> Option<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Minutes at `wpm` words a minute, rounded, at least one.
@@ -278,13 +320,26 @@ mod tests {
     use super::*;
 
     fn render(src: &str, urls: &[(&str, &str)]) -> RenderedBody {
-        let urls: HashMap<String, String> = urls.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-        render_body(src, 0, &LinkContext { page_rel_path: "articles/a.md", urls: &urls })
+        let urls: HashMap<String, String> = urls
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        render_body(
+            src,
+            0,
+            &LinkContext {
+                page_rel_path: "articles/a.md",
+                urls: &urls,
+            },
+        )
     }
 
     #[test]
     fn duplicate_headings_get_distinct_ids_and_given_ids_are_kept() {
-        let r = render("## Try this\n\n## Try this\n\n## Custom {#mine}\n\n### Try this\n", &[]);
+        let r = render(
+            "## Try this\n\n## Try this\n\n## Custom {#mine}\n\n### Try this\n",
+            &[],
+        );
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["try-this", "try-this-1", "mine", "try-this-2"]);
         assert!(r.html.contains(r#"<h2 id="try-this-1">"#), "{}", r.html);
@@ -293,8 +348,10 @@ mod tests {
 
     #[test]
     fn md_links_are_rewritten_and_unknown_ones_flagged() {
-        let r = render("[b](b.md#x) [c](../c.md) [z](@/articles/b.md) [w](https://e.org/x.md) [m](missing.md)",
-            &[("articles/b.md", "/articles/b/"), ("c.md", "/c/")]);
+        let r = render(
+            "[b](b.md#x) [c](../c.md) [z](@/articles/b.md) [w](https://e.org/x.md) [m](missing.md)",
+            &[("articles/b.md", "/articles/b/"), ("c.md", "/c/")],
+        );
         assert!(r.html.contains(r#"href="/articles/b/#x""#), "{}", r.html);
         assert!(r.html.contains(r#"href="/c/""#));
         assert!(r.html.contains(r#"href="https://e.org/x.md""#));
@@ -306,14 +363,21 @@ mod tests {
     #[test]
     fn summary_is_text_before_more_else_first_paragraph() {
         let r = render("First *para*.\n\nSecond.\n\n<!-- more -->\n\nThird.", &[]);
-        assert!(r.summary_html.contains("First") && r.summary_html.contains("Second") && !r.summary_html.contains("Third"));
+        assert!(
+            r.summary_html.contains("First")
+                && r.summary_html.contains("Second")
+                && !r.summary_html.contains("Third")
+        );
         let r = render("## Head\n\nOnly this.\n\nNot this.", &[]);
         assert_eq!(r.summary_html.trim(), "<p>Only this.</p>");
     }
 
     #[test]
     fn code_is_escaped_and_raw_html_kept() {
-        let r = render("```\n<script>x</script>\n```\n\n<div class=\"note\">hi</div>\n", &[]);
+        let r = render(
+            "```\n<script>x</script>\n```\n\n<div class=\"note\">hi</div>\n",
+            &[],
+        );
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(r.html.contains("<div class=\"note\">hi</div>"));
     }

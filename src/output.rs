@@ -33,13 +33,17 @@ pub fn check_output_folder(out: &Path, shown: &str) -> Result<(), Diagnostic> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Diagnostic::file_error(shown, "the output path exists and is not a folder")
-            .with_help("choose another --output, or move that file away"));
+        return Err(
+            Diagnostic::file_error(shown, "the output path exists and is not a folder")
+                .with_help("choose another --output, or move that file away"),
+        );
     }
     if out.join(MARKER).is_file() {
         return Ok(());
     }
-    let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let empty = fs::read_dir(out)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
     if empty {
         Ok(())
     } else {
@@ -49,18 +53,31 @@ pub fn check_output_folder(out: &Path, shown: &str) -> Result<(), Diagnostic> {
 }
 
 /// Writes `files` into `out` (see the module comment). `shown` names `out` in errors.
-pub fn write_output(out: &Path, shown: &str, files: &[OutputFile]) -> Result<WriteReport, Vec<Diagnostic>> {
+pub fn write_output(
+    out: &Path,
+    shown: &str,
+    files: &[OutputFile],
+) -> Result<WriteReport, Vec<Diagnostic>> {
     check_output_folder(out, shown).map_err(|d| vec![d])?;
     let io_err = |path: &Path, e: std::io::Error| {
-        Diagnostic::file_error(path.display().to_string(), format!("cannot write the output: {e}"))
-            .with_help("check that the disk is not full and that you may write to the output folder")
+        Diagnostic::file_error(
+            path.display().to_string(),
+            format!("cannot write the output: {e}"),
+        )
+        .with_help("check that the disk is not full and that you may write to the output folder")
     };
     fs::create_dir_all(out).map_err(|e| vec![io_err(out, e)])?;
-    fs::write(out.join(MARKER), "This folder is written by huddle; files here are replaced on every build.\n")
-        .map_err(|e| vec![io_err(out, e)])?;
+    fs::write(
+        out.join(MARKER),
+        "This folder is written by huddle; files here are replaced on every build.\n",
+    )
+    .map_err(|e| vec![io_err(out, e)])?;
 
     let existing = existing_files(out);
-    let dirs: HashSet<PathBuf> = files.iter().filter_map(|f| out.join(f.path.as_str()).parent().map(Path::to_path_buf)).collect();
+    let dirs: HashSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| out.join(f.path.as_str()).parent().map(Path::to_path_buf))
+        .collect();
     for d in &dirs {
         // A file of the old output may stand where a folder is needed now.
         if d.is_file() {
@@ -68,10 +85,13 @@ pub fn write_output(out: &Path, shown: &str, files: &[OutputFile]) -> Result<Wri
         }
         fs::create_dir_all(d).map_err(|e| vec![io_err(d, e)])?;
     }
-    let results: Vec<Result<bool, Diagnostic>> = files.par_iter().map(|f| {
-        let path = out.join(f.path.as_str());
-        write_if_changed(&path, &f.content).map_err(|e| io_err(&path, e))
-    }).collect();
+    let results: Vec<Result<bool, Diagnostic>> = files
+        .par_iter()
+        .map(|f| {
+            let path = out.join(f.path.as_str());
+            write_if_changed(&path, &f.content).map_err(|e| io_err(&path, e))
+        })
+        .collect();
     let mut report = WriteReport::default();
     let mut errors = Vec::new();
     for r in results {
@@ -128,7 +148,10 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
         }
     };
     if let Ok(meta) = fs::symlink_metadata(path) {
-        if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|old| old == bytes) {
+        if meta.is_file()
+            && meta.len() == bytes.len() as u64
+            && fs::read(path).is_ok_and(|old| old == bytes)
+        {
             return Ok(false);
         }
         if meta.is_dir() {

@@ -37,7 +37,8 @@ pub struct Templates {
 
 /// Compiles the templates; every syntax error of every template is reported.
 pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diagnostic>> {
-    let files: HashMap<String, TemplateFile> = files.into_iter().map(|f| (f.name.clone(), f)).collect();
+    let files: HashMap<String, TemplateFile> =
+        files.into_iter().map(|f| (f.name.clone(), f)).collect();
     let mut errors = Vec::new();
     // First each on its own, so one broken template does not hide another.
     for f in files.values() {
@@ -53,16 +54,29 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    if let Err(e) = tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str()))) {
+    if let Err(e) =
+        tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
+    {
         return Err(vec![template_diagnostic(&e, &files)]);
     }
     for required in ["index.html", "section.html", "page.html", "404.html"] {
         if !tera.contains_template(required) {
-            errors.push(Diagnostic::file_error(format!("templates/{required}"), format!("the theme has no `{required}` template"))
-                .with_help(format!("add templates/{required} to your site or theme (see docs/templates.md)")));
+            errors.push(
+                Diagnostic::file_error(
+                    format!("templates/{required}"),
+                    format!("the theme has no `{required}` template"),
+                )
+                .with_help(format!(
+                    "add templates/{required} to your site or theme (see docs/templates.md)"
+                )),
+            );
         }
     }
-    if errors.is_empty() { Ok(Templates { tera, files }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Templates { tera, files })
+    } else {
+        Err(errors)
+    }
 }
 
 /// A Tera error as a diagnostic pointing into the template file.
@@ -75,8 +89,14 @@ fn template_diagnostic(e: &tera::Error, files: &HashMap<String, TemplateFile>) -
     match report.and_then(|r| files.get(r.filename()).map(|f| (r, f))) {
         Some((r, f)) => {
             let span = r.span();
-            Diagnostic::at_line_col(&f.display_path, &f.text, span.start_line, span.start_col + 1, format!("template error: {}", r.message()))
-                .with_help(help)
+            Diagnostic::at_line_col(
+                &f.display_path,
+                &f.text,
+                span.start_line,
+                span.start_col + 1,
+                format!("template error: {}", r.message()),
+            )
+            .with_help(help)
         }
         None => {
             let mut message = e.to_string();
@@ -86,7 +106,8 @@ fn template_diagnostic(e: &tera::Error, files: &HashMap<String, TemplateFile>) -
                 message.push_str(&s.to_string());
                 source = s.source();
             }
-            Diagnostic::file_error("templates", format!("template error: {message}")).with_help(help)
+            Diagnostic::file_error("templates", format!("template error: {message}"))
+                .with_help(help)
         }
     }
 }
@@ -172,18 +193,30 @@ struct Views<'a> {
 
 impl<'a> Views<'a> {
     fn url(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_path, crate::graph::encode_path(path))
+        format!(
+            "{}{}",
+            self.config.base_path,
+            crate::graph::encode_path(path)
+        )
     }
 
     fn permalink(&self, path: &str) -> String {
-        format!("{}/{}", self.config.base_url, crate::graph::encode_path(path))
+        format!(
+            "{}/{}",
+            self.config.base_url,
+            crate::graph::encode_path(path)
+        )
     }
 
     fn summary(&self, p: &'a Page) -> PageSummaryView<'a> {
         let meta = &p.source.meta;
         let term = |list: &[crate::vocab::TermDef], id: &crate::vocab::TermId, taxonomy: &str| {
             let t = &list[id.0];
-            TermView { slug: t.slug.clone(), name: t.name.clone(), url: self.url(&format!("{taxonomy}/{}/", t.slug)) }
+            TermView {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                url: self.url(&format!("{taxonomy}/{}/", t.slug)),
+            }
         };
         PageSummaryView {
             title: &meta.title,
@@ -201,10 +234,25 @@ impl<'a> Views<'a> {
             is_article: p.is_article,
             level: meta.tags.level.map(|id| {
                 let l = &self.vocab.levels[id.0];
-                LevelView { slug: l.slug.clone(), name: l.name.clone(), number: l.number, url: self.url(&format!("levels/{}/", l.slug)) }
+                LevelView {
+                    slug: l.slug.clone(),
+                    name: l.name.clone(),
+                    number: l.number,
+                    url: self.url(&format!("levels/{}/", l.slug)),
+                }
             }),
-            attitudes: meta.tags.attitudes.iter().map(|id| term(&self.vocab.attitudes, id, "attitudes")).collect(),
-            practices: meta.tags.practices.iter().map(|id| term(&self.vocab.practices, id, "practices")).collect(),
+            attitudes: meta
+                .tags
+                .attitudes
+                .iter()
+                .map(|id| term(&self.vocab.attitudes, id, "attitudes"))
+                .collect(),
+            practices: meta
+                .tags
+                .practices
+                .iter()
+                .map(|id| term(&self.vocab.practices, id, "practices"))
+                .collect(),
             extra: &meta.extra,
             draft: meta.draft,
         }
@@ -223,17 +271,25 @@ pub fn render_site(
     let sections = sections(graph);
     {
         let global = templates.tera.global_context();
-        global.insert("config", &ConfigView {
-            title: &config.title,
-            description: &config.description,
-            base_url: &config.base_url,
-            base_path: &config.base_path,
-            language: &config.language,
-            author: &config.author,
-        });
-        let site_sections: Vec<LinkView> = graph.pages.iter()
+        global.insert(
+            "config",
+            &ConfigView {
+                title: &config.title,
+                description: &config.description,
+                base_url: &config.base_url,
+                base_path: &config.base_path,
+                language: &config.language,
+                author: &config.author,
+            },
+        );
+        let site_sections: Vec<LinkView> = graph
+            .pages
+            .iter()
             .filter(|p| p.kind == PageKind::Section)
-            .map(|p| LinkView { title: &p.source.meta.title, url: views.url(&p.path) })
+            .map(|p| LinkView {
+                title: &p.source.meta.title,
+                url: views.url(&p.path),
+            })
             .collect();
         global.insert("site", &serde_json::json!({
             "articles": graph.articles.iter().map(|&i| views.summary(&graph.pages[i])).collect::<Vec<_>>(),
@@ -241,38 +297,59 @@ pub fn render_site(
         }));
     }
     let templates = &*templates;
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = graph.pages.par_iter().map(|page| {
-        let mut ctx = Context::new();
-        ctx.insert("current_path", &views.url(&page.path));
-        ctx.insert("current_url", &views.permalink(&page.path));
-        let template = match page.kind {
-            PageKind::Home => "index.html",
-            PageKind::Section => "section.html",
-            PageKind::Page => "page.html",
-        };
-        match page.kind {
-            PageKind::Page => ctx.insert("page", &PageView {
-                summary: views.summary(page),
-                content: &page.body.html,
-                toc: &page.body.toc,
-            }),
-            PageKind::Home | PageKind::Section => {
-                let (listed, subs) = sections.get(&page.section_dir).cloned().unwrap_or_default();
-                ctx.insert("section", &SectionView {
-                    title: &page.source.meta.title,
-                    description: &page.source.meta.description,
-                    url: views.url(&page.path),
-                    permalink: views.permalink(&page.path),
-                    content: &page.body.html,
-                    pages: listed.iter().map(|&i| views.summary(&graph.pages[i])).collect(),
-                    subsections: subs.iter().map(|&i| LinkView { title: &graph.pages[i].source.meta.title, url: views.url(&graph.pages[i].path) }).collect(),
-                    extra: &page.source.meta.extra,
-                });
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = graph
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut ctx = Context::new();
+            ctx.insert("current_path", &views.url(&page.path));
+            ctx.insert("current_url", &views.permalink(&page.path));
+            let template = match page.kind {
+                PageKind::Home => "index.html",
+                PageKind::Section => "section.html",
+                PageKind::Page => "page.html",
+            };
+            match page.kind {
+                PageKind::Page => ctx.insert(
+                    "page",
+                    &PageView {
+                        summary: views.summary(page),
+                        content: &page.body.html,
+                        toc: &page.body.toc,
+                    },
+                ),
+                PageKind::Home | PageKind::Section => {
+                    let (listed, subs) =
+                        sections.get(&page.section_dir).cloned().unwrap_or_default();
+                    ctx.insert(
+                        "section",
+                        &SectionView {
+                            title: &page.source.meta.title,
+                            description: &page.source.meta.description,
+                            url: views.url(&page.path),
+                            permalink: views.permalink(&page.path),
+                            content: &page.body.html,
+                            pages: listed
+                                .iter()
+                                .map(|&i| views.summary(&graph.pages[i]))
+                                .collect(),
+                            subsections: subs
+                                .iter()
+                                .map(|&i| LinkView {
+                                    title: &graph.pages[i].source.meta.title,
+                                    url: views.url(&graph.pages[i].path),
+                                })
+                                .collect(),
+                            extra: &page.source.meta.extra,
+                        },
+                    );
+                }
             }
-        }
-        render_one(templates, template, &ctx, page.output_file())
-    }).collect();
-    let mut files = Vec::with_capacity(rendered.len() + static_files.len() + graph.assets.len() + 2);
+            render_one(templates, template, &ctx, page.output_file())
+        })
+        .collect();
+    let mut files =
+        Vec::with_capacity(rendered.len() + static_files.len() + graph.assets.len() + 2);
     let mut errors = Vec::new();
     for r in rendered {
         match r {
@@ -290,17 +367,34 @@ pub fn render_site(
         ctx.insert("current_path", &views.url(""));
         ctx.insert("current_url", &views.permalink(""));
         let (listed, subs) = sections.get("").cloned().unwrap_or_default();
-        ctx.insert("section", &SectionView {
-            title: &config.title,
-            description: &config.description,
-            url: views.url(""),
-            permalink: views.permalink(""),
-            content: "",
-            pages: listed.iter().map(|&i| views.summary(&graph.pages[i])).collect(),
-            subsections: subs.iter().map(|&i| LinkView { title: &graph.pages[i].source.meta.title, url: views.url(&graph.pages[i].path) }).collect(),
-            extra: &serde_json::Value::Null,
-        });
-        match render_one(templates, "index.html", &ctx, OutputPath::new("index.html".into())) {
+        ctx.insert(
+            "section",
+            &SectionView {
+                title: &config.title,
+                description: &config.description,
+                url: views.url(""),
+                permalink: views.permalink(""),
+                content: "",
+                pages: listed
+                    .iter()
+                    .map(|&i| views.summary(&graph.pages[i]))
+                    .collect(),
+                subsections: subs
+                    .iter()
+                    .map(|&i| LinkView {
+                        title: &graph.pages[i].source.meta.title,
+                        url: views.url(&graph.pages[i].path),
+                    })
+                    .collect(),
+                extra: &serde_json::Value::Null,
+            },
+        );
+        match render_one(
+            templates,
+            "index.html",
+            &ctx,
+            OutputPath::new("index.html".into()),
+        ) {
             Ok(f) => files.push(f),
             Err(d) => errors.push(d),
         }
@@ -308,7 +402,12 @@ pub fn render_site(
     let mut ctx = Context::new();
     ctx.insert("current_path", &views.url("404.html"));
     ctx.insert("current_url", &views.permalink("404.html"));
-    match render_one(templates, "404.html", &ctx, OutputPath::new("404.html".into())) {
+    match render_one(
+        templates,
+        "404.html",
+        &ctx,
+        OutputPath::new("404.html".into()),
+    ) {
         Ok(f) => files.push(f),
         Err(d) => errors.push(d),
     }
@@ -316,16 +415,32 @@ pub fn render_site(
         return Err(errors);
     }
     for s in static_files {
-        files.push(OutputFile { path: OutputPath::new(s.rel_path.clone()), content: OutputContent::Copy(s.source.clone()) });
+        files.push(OutputFile {
+            path: OutputPath::new(s.rel_path.clone()),
+            content: OutputContent::Copy(s.source.clone()),
+        });
     }
     for a in &graph.assets {
-        files.push(OutputFile { path: a.output.clone(), content: OutputContent::Copy(FileSource::Disk(a.asset.abs_path.clone())) });
+        files.push(OutputFile {
+            path: a.output.clone(),
+            content: OutputContent::Copy(FileSource::Disk(a.asset.abs_path.clone())),
+        });
     }
     Ok(files)
 }
 
-fn render_one(templates: &Templates, name: &str, ctx: &Context, path: OutputPath) -> Result<OutputFile, Diagnostic> {
-    templates.tera.render(name, ctx)
-        .map(|html| OutputFile { path, content: OutputContent::Bytes(html.into_bytes()) })
+fn render_one(
+    templates: &Templates,
+    name: &str,
+    ctx: &Context,
+    path: OutputPath,
+) -> Result<OutputFile, Diagnostic> {
+    templates
+        .tera
+        .render(name, ctx)
+        .map(|html| OutputFile {
+            path,
+            content: OutputContent::Bytes(html.into_bytes()),
+        })
         .map_err(|e| template_diagnostic(&e, &templates.files))
 }

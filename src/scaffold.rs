@@ -19,39 +19,67 @@ pub struct NewArticle {
 }
 
 /// Writes `content/articles/<slug>.md` under `root`; returns its path.
-pub fn new_article(root: &Path, article: &NewArticle, today: &str) -> Result<PathBuf, Vec<Diagnostic>> {
+pub fn new_article(
+    root: &Path,
+    article: &NewArticle,
+    today: &str,
+) -> Result<PathBuf, Vec<Diagnostic>> {
     let config = load_config(root, None)?;
     let vocab = Vocabulary::from_config(&config.vocabulary);
     let title = article.title.trim();
     let mut errors = Vec::new();
     if title.is_empty() {
-        errors.push(Diagnostic::file_error("huddle new", "the title is empty").with_help("write it in quotes: huddle new \"Running a reciprocal team\""));
+        errors.push(
+            Diagnostic::file_error("huddle new", "the title is empty")
+                .with_help("write it in quotes: huddle new \"Running a reciprocal team\""),
+        );
     }
     let level = match &article.level {
         Some(l) => match vocab.level(l) {
             Ok(id) => vocab.levels[id.0].slug.clone(),
             Err(help) => {
-                errors.push(Diagnostic::file_error("--level", format!("unknown level `{l}`")).with_help(help));
+                errors.push(
+                    Diagnostic::file_error("--level", format!("unknown level `{l}`"))
+                        .with_help(help),
+                );
                 String::new()
             }
         },
-        None => vocab.levels.first().map(|l| l.slug.clone()).unwrap_or_default(),
+        None => vocab
+            .levels
+            .first()
+            .map(|l| l.slug.clone())
+            .unwrap_or_default(),
     };
     for a in &article.attitudes {
         if let Err(help) = vocab.attitude(a) {
-            errors.push(Diagnostic::file_error("--attitude", format!("unknown attitude `{a}`")).with_help(help));
+            errors.push(
+                Diagnostic::file_error("--attitude", format!("unknown attitude `{a}`"))
+                    .with_help(help),
+            );
         }
     }
     for p in &article.practices {
         if let Err(help) = vocab.practice(p) {
-            errors.push(Diagnostic::file_error("--practice", format!("unknown practice `{p}`")).with_help(help));
+            errors.push(
+                Diagnostic::file_error("--practice", format!("unknown practice `{p}`"))
+                    .with_help(help),
+            );
         }
     }
     let slug = slug::slugify(title);
-    let path = root.join("content").join("articles").join(format!("{slug}.md"));
+    let path = root
+        .join("content")
+        .join("articles")
+        .join(format!("{slug}.md"));
     if path.exists() {
-        errors.push(Diagnostic::file_error(format!("content/articles/{slug}.md"), "this article already exists; huddle new never overwrites")
-            .with_help("pick another title, or edit the existing file"));
+        errors.push(
+            Diagnostic::file_error(
+                format!("content/articles/{slug}.md"),
+                "this article already exists; huddle new never overwrites",
+            )
+            .with_help("pick another title, or edit the existing file"),
+        );
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -59,7 +87,9 @@ pub fn new_article(root: &Path, article: &NewArticle, today: &str) -> Result<Pat
     let list = |xs: &[String]| format!("[{}]", xs.join(", "));
     let text = format!(
         "---\ntitle: {}\ndate: {today}\ndescription: \"\"\nlevel: {level}\nattitudes: {}\npractices: {}\n---\n\nWrite the opening paragraph here. It becomes the summary in article lists.\n\n## A first heading\n\n- [ ] A first checklist item\n",
-        yaml_string(title), list(&article.attitudes), list(&article.practices)
+        yaml_string(title),
+        list(&article.attitudes),
+        list(&article.practices)
     );
     write_new(&path, &text).map_err(|d| vec![d])?;
     Ok(path)
@@ -71,19 +101,34 @@ fn yaml_string(s: &str) -> String {
 }
 
 fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let err = |e: std::io::Error| Diagnostic::file_error(path.display().to_string(), format!("cannot write: {e}"));
+    let err = |e: std::io::Error| {
+        Diagnostic::file_error(path.display().to_string(), format!("cannot write: {e}"))
+    };
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(err)?;
     }
-    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(err)?;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(err)?;
     std::io::Write::write_all(&mut f, text.as_bytes()).map_err(err)
 }
 
 /// Creates a new site in `dir` (which must not exist or be empty).
 pub fn init_site(dir: &Path, today: &str) -> Result<(), Vec<Diagnostic>> {
-    if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(vec![Diagnostic::file_error(dir.display().to_string(), "this folder already exists and is not empty")
-            .with_help("give huddle init a new folder name, e.g. huddle init my-coaching-site")]);
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(vec![
+            Diagnostic::file_error(
+                dir.display().to_string(),
+                "this folder already exists and is not empty",
+            )
+            .with_help("give huddle init a new folder name, e.g. huddle init my-coaching-site"),
+        ]);
     }
     let files: Vec<(String, String)> = vec![
         ("site.toml".into(), "title = \"Coach Notes\"\nbase_url = \"https://coach.example.org\"\ndescription = \"Articles and checklists for the managers I coach.\"\nlanguage = \"en\"\ntheme = \"default\"\n".into()),
@@ -99,9 +144,19 @@ pub fn init_site(dir: &Path, today: &str) -> Result<(), Vec<Diagnostic>> {
     for file in embedded_files(&DEFAULT_THEME) {
         let path = dir.join("themes/default").join(file.path());
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| vec![Diagnostic::file_error(parent.display().to_string(), e.to_string())])?;
+            fs::create_dir_all(parent).map_err(|e| {
+                vec![Diagnostic::file_error(
+                    parent.display().to_string(),
+                    e.to_string(),
+                )]
+            })?;
         }
-        fs::write(&path, file.contents()).map_err(|e| vec![Diagnostic::file_error(path.display().to_string(), e.to_string())])?;
+        fs::write(&path, file.contents()).map_err(|e| {
+            vec![Diagnostic::file_error(
+                path.display().to_string(),
+                e.to_string(),
+            )]
+        })?;
     }
     Ok(())
 }

@@ -54,17 +54,34 @@ impl VocabularyConfig {
         let vocab = Vocabulary::from_config(self);
         let mut errors = Vec::new();
         let lists: [(&str, Vec<&str>); 3] = [
-            ("levels", vocab.levels.iter().map(|l| l.slug.as_str()).collect()),
-            ("attitudes", vocab.attitudes.iter().map(|t| t.slug.as_str()).collect()),
-            ("practices", vocab.practices.iter().map(|t| t.slug.as_str()).collect()),
+            (
+                "levels",
+                vocab.levels.iter().map(|l| l.slug.as_str()).collect(),
+            ),
+            (
+                "attitudes",
+                vocab.attitudes.iter().map(|t| t.slug.as_str()).collect(),
+            ),
+            (
+                "practices",
+                vocab.practices.iter().map(|t| t.slug.as_str()).collect(),
+            ),
         ];
         for (list, slugs) in lists {
             for (i, slug) in slugs.iter().enumerate() {
                 let offset = config_text.find(&format!("\"{slug}\"")).unwrap_or(0);
                 if !is_url_slug(slug) {
-                    errors.push(Diagnostic::at("site.toml", config_text, offset..offset + slug.len() + 2,
-                        format!("vocabulary {list} slug \"{slug}\" cannot be used in a URL"))
-                        .with_help("use lowercase letters, digits and hyphens, e.g. \"peer-review\""));
+                    errors.push(
+                        Diagnostic::at(
+                            "site.toml",
+                            config_text,
+                            offset..offset + slug.len() + 2,
+                            format!("vocabulary {list} slug \"{slug}\" cannot be used in a URL"),
+                        )
+                        .with_help(
+                            "use lowercase letters, digits and hyphens, e.g. \"peer-review\"",
+                        ),
+                    );
                 } else if slugs[..i].contains(slug) {
                     errors.push(Diagnostic::at("site.toml", config_text, offset..offset + slug.len() + 2,
                         format!("vocabulary {list} slug \"{slug}\" is defined twice"))
@@ -72,12 +89,18 @@ impl VocabularyConfig {
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
 fn is_url_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The site's vocabulary, defaults merged with site.toml.
@@ -91,7 +114,11 @@ pub struct Vocabulary {
 impl Vocabulary {
     pub fn from_config(cfg: &VocabularyConfig) -> Self {
         let mut v = if cfg.replace {
-            Vocabulary { levels: vec![], attitudes: vec![], practices: vec![] }
+            Vocabulary {
+                levels: vec![],
+                attitudes: vec![],
+                practices: vec![],
+            }
         } else {
             default_vocabulary()
         };
@@ -112,7 +139,11 @@ impl Vocabulary {
         {
             return Ok(LevelId(i));
         }
-        Err(unknown_help(value, self.levels.iter().map(|l| l.slug.as_str()), "level"))
+        Err(unknown_help(
+            value,
+            self.levels.iter().map(|l| l.slug.as_str()),
+            "level",
+        ))
     }
 
     pub fn attitude(&self, value: &str) -> Result<TermId, String> {
@@ -131,24 +162,37 @@ fn find_term(list: &[TermDef], value: &str, what: &str) -> Result<TermId, String
         .ok_or_else(|| unknown_help(value, list.iter().map(|t| t.slug.as_str()), what))
 }
 
-fn unknown_help<'a>(value: &str, slugs: impl Iterator<Item = &'a str> + Clone, what: &str) -> String {
-    let all = slugs.clone().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+fn unknown_help<'a>(
+    value: &str,
+    slugs: impl Iterator<Item = &'a str> + Clone,
+    what: &str,
+) -> String {
+    let all = slugs
+        .clone()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match closest(value, slugs) {
         Some(best) => format!("did you mean `{best}`? (valid {what} values: {all})"),
-        None => format!("valid {what} values: {all} (a site can add its own under [vocabulary] in site.toml)"),
+        None => format!(
+            "valid {what} values: {all} (a site can add its own under [vocabulary] in site.toml)"
+        ),
     }
 }
 
 /// The coaching model of DOMAIN.md.
 pub fn default_vocabulary() -> Vocabulary {
-    let level = |slug: &str, number, name: &str, work: &str, management: &str, explanation: &str| LevelDef {
-        slug: slug.into(),
-        number,
-        name: name.into(),
-        work: work.into(),
-        management: management.into(),
-        explanation: explanation.into(),
-    };
+    let level =
+        |slug: &str, number, name: &str, work: &str, management: &str, explanation: &str| {
+            LevelDef {
+                slug: slug.into(),
+                number,
+                name: name.into(),
+                work: work.into(),
+                management: management.into(),
+                explanation: explanation.into(),
+            }
+        };
     let term = |slug: &str, name: &str, description: &str| TermDef {
         slug: slug.into(),
         name: name.into(),
@@ -156,31 +200,79 @@ pub fn default_vocabulary() -> Vocabulary {
     };
     Vocabulary {
         levels: vec![
-            level("pooled", 1, "Pooled",
+            level(
+                "pooled",
+                1,
+                "Pooled",
                 "Each person does a whole, standard unit of work on their own; the team's result is the sum of their parts.",
                 "Standardization",
-                "Pooled teams are coordinated by shared rules, trained procedures and reporting. People rarely need each other to finish their own work, so the manager's job is to keep the standards clear and the results visible, not to fill calendars with meetings."),
-            level("sequential", 2, "Sequential",
+                "Pooled teams are coordinated by shared rules, trained procedures and reporting. People rarely need each other to finish their own work, so the manager's job is to keep the standards clear and the results visible, not to fill calendars with meetings.",
+            ),
+            level(
+                "sequential",
+                2,
+                "Sequential",
                 "Work passes from one person to the next in a known order, like an assembly line.",
                 "Planning",
-                "Sequential teams are coordinated by planning: schedules and goals set ahead, and analysis of the process and its handoffs. Each person depends on the one before them, so the manager watches the flow and the handoffs between steps."),
-            level("reciprocal", 3, "Reciprocal",
+                "Sequential teams are coordinated by planning: schedules and goals set ahead, and analysis of the process and its handoffs. Each person depends on the one before them, so the manager watches the flow and the handoffs between steps.",
+            ),
+            level(
+                "reciprocal",
+                3,
+                "Reciprocal",
                 "People hand work back and forth in orders that are not known in advance; new information from anyone changes everyone's work.",
                 "Mutual adjustment",
-                "Reciprocal teams are coordinated by mutual adjustment: frequent communication and joint re-planning. This is the most complex level and needs the most coordination; too little information here is as costly as too many meetings at a lower level."),
+                "Reciprocal teams are coordinated by mutual adjustment: frequent communication and joint re-planning. This is the most complex level and needs the most coordination; too little information here is as costly as too many meetings at a lower level.",
+            ),
         ],
         attitudes: vec![
-            term("respect", "Respect", "Respect for the contributions of others."),
-            term("openness", "Openness", "Openness to experimenting with other people's ideas."),
-            term("sensitivity", "Sensitivity", "Awareness of how your own actions affect others and the shared goals."),
+            term(
+                "respect",
+                "Respect",
+                "Respect for the contributions of others.",
+            ),
+            term(
+                "openness",
+                "Openness",
+                "Openness to experimenting with other people's ideas.",
+            ),
+            term(
+                "sensitivity",
+                "Sensitivity",
+                "Awareness of how your own actions affect others and the shared goals.",
+            ),
         ],
         practices: vec![
-            term("effective-listening", "Effective listening", "Manage your ego; listen with empathy and curiosity."),
-            term("constructive-feedback", "Constructive feedback", "Make expectations clear, talk through what worked and what to improve, and talk about how feedback itself is received."),
-            term("exploring-what-and-why", "Exploring what and why", "Before a hard conversation, check your own expectations and assumptions; open with curiosity rather than judgement."),
-            term("collaborative-next-steps", "Collaborative next steps", "Agree on next steps together; coach people to find their own solutions instead of handing them one."),
-            term("follow-up", "Follow-up", "Follow up as agreed, be specific, and tie behaviour to outcome; about three positive observations for each critique."),
-            term("meeting-hygiene", "Meeting hygiene", "Avoid meeting overload in remote and hybrid teams."),
+            term(
+                "effective-listening",
+                "Effective listening",
+                "Manage your ego; listen with empathy and curiosity.",
+            ),
+            term(
+                "constructive-feedback",
+                "Constructive feedback",
+                "Make expectations clear, talk through what worked and what to improve, and talk about how feedback itself is received.",
+            ),
+            term(
+                "exploring-what-and-why",
+                "Exploring what and why",
+                "Before a hard conversation, check your own expectations and assumptions; open with curiosity rather than judgement.",
+            ),
+            term(
+                "collaborative-next-steps",
+                "Collaborative next steps",
+                "Agree on next steps together; coach people to find their own solutions instead of handing them one.",
+            ),
+            term(
+                "follow-up",
+                "Follow-up",
+                "Follow up as agreed, be specific, and tie behaviour to outcome; about three positive observations for each critique.",
+            ),
+            term(
+                "meeting-hygiene",
+                "Meeting hygiene",
+                "Avoid meeting overload in remote and hybrid teams.",
+            ),
         ],
     }
 }
@@ -201,12 +293,23 @@ mod tests {
 
     #[test]
     fn config_extends_or_replaces_defaults() {
-        let extra = TermDef { slug: "peer-review".into(), name: "Peer review".into(), description: String::new() };
-        let cfg = VocabularyConfig { practices: vec![extra.clone()], ..Default::default() };
+        let extra = TermDef {
+            slug: "peer-review".into(),
+            name: "Peer review".into(),
+            description: String::new(),
+        };
+        let cfg = VocabularyConfig {
+            practices: vec![extra.clone()],
+            ..Default::default()
+        };
         let v = Vocabulary::from_config(&cfg);
         assert!(v.practice("peer-review").is_ok());
         assert!(v.practice("follow-up").is_ok());
-        let cfg = VocabularyConfig { replace: true, practices: vec![extra], ..Default::default() };
+        let cfg = VocabularyConfig {
+            replace: true,
+            practices: vec![extra],
+            ..Default::default()
+        };
         let v = Vocabulary::from_config(&cfg);
         assert!(v.practice("follow-up").is_err());
         assert!(v.levels.is_empty());

@@ -1,0 +1,141 @@
+//! Test helper: copies a fixture site from tests/fixtures/<name> into a temp
+//! folder, then chains build / edit / rebuild / assert against that copy.
+#![allow(dead_code)] // each test binary uses a different part of it
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_tree(&from, dir.path());
+        Site { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.path(rel)).unwrap();
+    }
+
+    /// Runs the `huddle` binary with `args` and `--root <site>` where it applies.
+    pub fn huddle(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("huddle").unwrap();
+        cmd.args(args);
+        if matches!(args.first(), Some(&"build") | Some(&"check") | Some(&"new")) {
+            cmd.arg("--root").arg(self.root());
+        }
+        cmd
+    }
+
+    /// Builds with the library into public/ and panics with the diagnostics on failure.
+    pub fn build(&self) -> huddle::BuildReport {
+        self.build_with(|_| {})
+    }
+
+    pub fn build_with(&self, f: impl FnOnce(&mut huddle::BuildOptions)) -> huddle::BuildReport {
+        let mut opts = huddle::BuildOptions::new(self.root());
+        f(&mut opts);
+        match huddle::build(&opts) {
+            Ok(r) => r,
+            Err(problems) => panic!(
+                "build failed:\n{}",
+                problems
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        }
+    }
+
+    pub fn build_errors(&self) -> Vec<huddle::Diagnostic> {
+        match huddle::build(&huddle::BuildOptions::new(self.root())) {
+            Ok(_) => panic!("expected the build to fail"),
+            Err(problems) => problems,
+        }
+    }
+
+    pub fn output(&self, rel: &str) -> String {
+        let p = self.path("public").join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    pub fn has_output(&self, rel: &str) -> bool {
+        self.path("public").join(rel).exists()
+    }
+
+    /// Every file under `rel` with its bytes (and modification time), to prove a
+    /// failed build changed nothing.
+    pub fn snapshot(&self, rel: &str) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+        let base = self.path(rel);
+        walkdir::WalkDir::new(&base)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).unwrap();
+                let mtime = e.metadata().unwrap().modified().unwrap();
+                (
+                    e.path().strip_prefix(&base).unwrap().to_path_buf(),
+                    (bytes, mtime),
+                )
+            })
+            .collect()
+    }
+
+    /// Every entry (files and folders) under `rel`, by relative path.
+    pub fn entries(&self, rel: &str) -> Vec<String> {
+        let base = self.path(rel);
+        let mut v: Vec<String> = walkdir::WalkDir::new(&base)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
