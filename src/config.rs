@@ -25,6 +25,8 @@ pub struct Config {
     pub author: String,
     pub words_per_minute: u32,
     pub related: RelatedConfig,
+    /// Whether article pages list the pages that link to them.
+    pub backlinks: bool,
     pub vocabulary: VocabularyConfig,
 }
 
@@ -79,6 +81,8 @@ struct RawConfig {
     words_per_minute: u32,
     #[serde(default)]
     related: RelatedConfig,
+    #[serde(default = "default_true")]
+    backlinks: bool,
     #[serde(default)]
     vocabulary: VocabularyConfig,
 }
@@ -88,6 +92,9 @@ fn default_language() -> String {
 }
 fn default_theme() -> String {
     "default".into()
+}
+fn default_true() -> bool {
+    true
 }
 fn default_wpm() -> u32 {
     200
@@ -196,6 +203,7 @@ pub fn parse_config(
             author: raw.author,
             words_per_minute: raw.words_per_minute,
             related: raw.related,
+            backlinks: raw.backlinks,
             vocabulary: raw.vocabulary,
         }),
         _ => Err(errors),

@@ -71,6 +71,8 @@ pub struct SiteGraph {
     pub assets: Vec<PlacedAsset>,
     /// Indexes into `pages`: articles newest first.
     pub articles: Vec<usize>,
+    /// Section folder (`articles`) → index of its section page.
+    pub section_pages: HashMap<String, usize>,
 }
 
 /// Which section folder lists a source, and whether it is one.
@@ -351,14 +353,19 @@ pub fn link_and_order(
         .map(|(i, _)| i)
         .collect();
     articles.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
-    (
-        SiteGraph {
-            pages,
-            assets,
-            articles,
-        },
-        errors,
-    )
+    let section_pages = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PageKind::Section)
+        .map(|(i, p)| (p.section_dir.clone(), i))
+        .collect();
+    let graph = SiteGraph {
+        pages,
+        assets,
+        articles,
+        section_pages,
+    };
+    (graph, errors)
 }
 
 fn is_footnote_anchor(anchor: &str, html: &str) -> bool {

@@ -9,8 +9,10 @@
 //! 5. [`graph`]    URLs for every page and asset (the link map)
 //! 6. [`markdown`] each body → HTML, headings, summary, links (in parallel)
 //! 7. [`graph`]    link and anchor checks, ordering → `SiteGraph`
-//! 8. [`render`]   `SiteGraph` + theme → `Vec<OutputFile>` (Tera; pure)
-//! 9. [`output`]   the only writer; runs only when every stage before succeeded
+//! 8. [`taxonomy`] term index, [`related`] articles, backlinks → `CrossLinks`
+//! 9. [`render`]   `SiteGraph` + theme → `Vec<OutputFile>` (Tera, with the
+//!    template data of [`views`]; pure)
+//! 10. [`output`]  the only writer; runs only when every stage before succeeded
 //!
 //! Every stage returns all the problems it found as [`Diagnostic`]s, so one run
 //! reports every error of the site. [`scaffold`] holds `huddle new` and `huddle init`.
@@ -26,8 +28,11 @@ pub mod graph;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod related;
 pub mod render;
 pub mod scaffold;
+pub mod taxonomy;
+pub mod views;
 pub mod vocab;
 
 use std::collections::{HashMap, HashSet};
@@ -97,9 +102,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     };
     problems.extend(content.warnings);
 
+    // Consumed: each file's bytes are freed once its text is parsed.
     let parsed: Vec<_> = content
         .sources
-        .par_iter()
+        .into_par_iter()
         .map(|s| {
             let display = format!("content/{}", s.rel_path);
             let is_article = graph::is_article_path(&s.rel_path);
@@ -150,12 +156,33 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     let Some(templates) = templates.as_mut() else {
         return Err(problems);
     };
+    let links = taxonomy::cross_link(&site_graph, &config, &vocab);
+    problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
+    // From here on nothing points into the sources, and each body is needed
+    // once: free them as we go, so a 10,000-page site fits in little memory.
+    let mut site_graph = site_graph;
+    let bodies: Vec<std::sync::Mutex<String>> = site_graph
+        .pages
+        .iter_mut()
+        .map(|p| {
+            p.source.text = String::new();
+            std::sync::Mutex::new(std::mem::take(&mut p.body.html))
+        })
+        .collect();
     let static_files = load::load_static(root, &config.theme);
-    let files = render::render_site(&site_graph, templates, &config, &vocab, &static_files)
-        .map_err(|mut e| {
-            e.append(&mut problems);
-            e
-        })?;
+    let files = render::render_site(
+        &site_graph,
+        &bodies,
+        &links,
+        templates,
+        &config,
+        &vocab,
+        &static_files,
+    )
+    .map_err(|mut e| {
+        e.append(&mut problems);
+        e
+    })?;
     if let Some(dup) = first_duplicate(&files) {
         problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
             .with_help("rename the static file or the page"));

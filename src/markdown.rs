@@ -190,10 +190,8 @@ fn summary(events: &[(Event, Range<usize>)]) -> String {
                 }
             }
             let closing = open.into_iter().rev().map(Event::End);
-            html::push_html(
-                &mut out,
-                events[..idx].iter().map(|(e, _)| e.clone()).chain(closing),
-            );
+            let events = for_listing(&events[..idx]);
+            html::push_html(&mut out, events.into_iter().chain(closing));
         }
         None => {
             let Some(start) = events
@@ -215,11 +213,35 @@ fn summary(events: &[(Event, Range<usize>)]) -> String {
                     break;
                 }
             }
-            // A summary is shown on other pages, where footnote references would dangle.
-            let events = events[start..=end]
-                .iter()
-                .filter(|(e, _)| !matches!(e, Event::FootnoteReference(_)));
-            html::push_html(&mut out, events.map(|(e, _)| e.clone()));
+            html::push_html(&mut out, for_listing(&events[start..=end]).into_iter());
+        }
+    }
+    out
+}
+
+/// A summary is shown on other pages, many to a list: drop what would dangle
+/// there or repeat an id (footnotes, heading ids).
+fn for_listing<'a>(events: &[(Event<'a>, Range<usize>)]) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_footnote = 0;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
+            Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
+            _ if in_footnote > 0 => {}
+            Event::FootnoteReference(_) => {}
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => out.push(Event::Start(Tag::Heading {
+                level: *level,
+                id: None,
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            })),
+            e => out.push(e.clone()),
         }
     }
     out

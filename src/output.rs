@@ -78,12 +78,22 @@ pub fn write_output(
         .iter()
         .filter_map(|f| out.join(f.path.as_str()).parent().map(Path::to_path_buf))
         .collect();
-    for d in &dirs {
-        // A file of the old output may stand where a folder is needed now.
-        if d.is_file() {
-            fs::remove_file(d).map_err(|e| vec![io_err(d, e)])?;
-        }
-        fs::create_dir_all(d).map_err(|e| vec![io_err(d, e)])?;
+    // Folder creation costs as much as file creation on these disks: run it in
+    // parallel too (create_dir_all tolerates another thread making a parent).
+    let dir_errors: Vec<Diagnostic> = dirs
+        .par_iter()
+        .filter_map(|d| {
+            // A file of the old output may stand where a folder is needed now.
+            if d.is_file()
+                && let Err(e) = fs::remove_file(d)
+            {
+                return Some(io_err(d, e));
+            }
+            fs::create_dir_all(d).err().map(|e| io_err(d, e))
+        })
+        .collect();
+    if !dir_errors.is_empty() {
+        return Err(dir_errors);
     }
     let results: Vec<Result<bool, Diagnostic>> = files
         .par_iter()
@@ -147,15 +157,26 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
             &owned
         }
     };
-    if let Ok(meta) = fs::symlink_metadata(path) {
-        if meta.is_file()
-            && meta.len() == bytes.len() as u64
-            && fs::read(path).is_ok_and(|old| old == bytes)
-        {
-            return Ok(false);
+    match fs::symlink_metadata(path) {
+        Ok(meta) => {
+            if meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && fs::read(path).is_ok_and(|old| old == bytes)
+            {
+                return Ok(false);
+            }
+            if meta.is_dir() {
+                fs::remove_dir_all(path)?;
+            }
         }
-        if meta.is_dir() {
-            fs::remove_dir_all(path)?;
+        Err(_) => {
+            // Nothing to replace, so no reader can see a half-written old file:
+            // write in place (one file creation instead of create + rename).
+            let result = fs::File::create_new(path).and_then(|mut f| f.write_all(bytes));
+            if result.is_err() {
+                let _ = fs::remove_file(path);
+            }
+            return result.map(|_| true);
         }
     }
     let mut tmp_name = path.as_os_str().to_owned();

@@ -1,19 +1,20 @@
-//! Turns the `SiteGraph` into output files with Tera: pages, sections, home and
-//! 404 through the theme's templates, plus static files and page-bundle assets
+//! Turns the `SiteGraph` into output files with Tera: pages, sections, home,
+//! taxonomy and term pages and 404 through the theme's templates, plus static files and page-bundle assets
 //! to copy. Pure: it returns `OutputFile`s and writes nothing (see `output`).
 //! Every variable given to templates is documented in docs/templates.md.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::graph::{OutputPath, Page, PageKind, SiteGraph, sections};
+use crate::graph::{OutputPath, PageKind, SiteGraph, sections};
 use crate::load::{FileSource, StaticFile, TemplateFile};
-use crate::markdown::{TocEntry, reading_time};
+use crate::taxonomy::CrossLinks;
+use crate::views::{LinkView, TAXONOMIES, Views};
 use crate::vocab::Vocabulary;
 
 /// What to put at a path in the output folder.
@@ -59,7 +60,14 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     {
         return Err(vec![template_diagnostic(&e, &files)]);
     }
-    for required in ["index.html", "section.html", "page.html", "404.html"] {
+    for required in [
+        "index.html",
+        "section.html",
+        "page.html",
+        "404.html",
+        "taxonomy_list.html",
+        "taxonomy_term.html",
+    ] {
         if !tera.contains_template(required) {
             errors.push(
                 Diagnostic::file_error(
@@ -112,176 +120,29 @@ fn template_diagnostic(e: &tera::Error, files: &HashMap<String, TemplateFile>) -
     }
 }
 
-#[derive(Serialize)]
-struct ConfigView<'a> {
-    title: &'a str,
-    description: &'a str,
-    base_url: &'a str,
-    base_path: &'a str,
-    language: &'a str,
-    author: &'a str,
-}
-
-#[derive(Serialize, Clone)]
-struct TermView {
-    slug: String,
-    name: String,
-    url: String,
-}
-
-#[derive(Serialize, Clone)]
-struct LevelView {
-    slug: String,
-    name: String,
-    number: u32,
-    url: String,
-}
-
-/// A page in a list (no body).
-#[derive(Serialize)]
-struct PageSummaryView<'a> {
-    title: &'a str,
-    description: &'a str,
-    url: String,
-    permalink: String,
-    date: Option<&'a str>,
-    date_display: &'a str,
-    updated: Option<&'a str>,
-    updated_display: &'a str,
-    summary: &'a str,
-    word_count: usize,
-    reading_time: usize,
-    section: &'a str,
-    is_article: bool,
-    level: Option<LevelView>,
-    attitudes: Vec<TermView>,
-    practices: Vec<TermView>,
-    extra: &'a serde_json::Value,
-    draft: bool,
-}
-
-#[derive(Serialize)]
-struct PageView<'a> {
-    #[serde(flatten)]
-    summary: PageSummaryView<'a>,
-    content: &'a str,
-    toc: &'a [TocEntry],
-}
-
-#[derive(Serialize)]
-struct LinkView<'a> {
-    title: &'a str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct SectionView<'a> {
-    title: &'a str,
-    description: &'a str,
-    url: String,
-    permalink: String,
-    content: &'a str,
-    pages: Vec<PageSummaryView<'a>>,
-    subsections: Vec<LinkView<'a>>,
-    extra: &'a serde_json::Value,
-}
-
-struct Views<'a> {
-    config: &'a Config,
-    vocab: &'a Vocabulary,
-}
-
-impl<'a> Views<'a> {
-    fn url(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.config.base_path,
-            crate::graph::encode_path(path)
-        )
-    }
-
-    fn permalink(&self, path: &str) -> String {
-        format!(
-            "{}/{}",
-            self.config.base_url,
-            crate::graph::encode_path(path)
-        )
-    }
-
-    fn summary(&self, p: &'a Page) -> PageSummaryView<'a> {
-        let meta = &p.source.meta;
-        let term = |list: &[crate::vocab::TermDef], id: &crate::vocab::TermId, taxonomy: &str| {
-            let t = &list[id.0];
-            TermView {
-                slug: t.slug.clone(),
-                name: t.name.clone(),
-                url: self.url(&format!("{taxonomy}/{}/", t.slug)),
-            }
-        };
-        PageSummaryView {
-            title: &meta.title,
-            description: &meta.description,
-            url: self.url(&p.path),
-            permalink: self.permalink(&p.path),
-            date: meta.date.as_ref().map(|d| d.iso_date.as_str()),
-            date_display: meta.date.as_ref().map_or("", |d| d.display.as_str()),
-            updated: meta.updated.as_ref().map(|d| d.iso_date.as_str()),
-            updated_display: meta.updated.as_ref().map_or("", |d| d.display.as_str()),
-            summary: &p.body.summary_html,
-            word_count: p.body.word_count,
-            reading_time: reading_time(p.body.word_count, self.config.words_per_minute),
-            section: p.source.rel_path.split_once('/').map_or("", |(s, _)| s),
-            is_article: p.is_article,
-            level: meta.tags.level.map(|id| {
-                let l = &self.vocab.levels[id.0];
-                LevelView {
-                    slug: l.slug.clone(),
-                    name: l.name.clone(),
-                    number: l.number,
-                    url: self.url(&format!("levels/{}/", l.slug)),
-                }
-            }),
-            attitudes: meta
-                .tags
-                .attitudes
-                .iter()
-                .map(|id| term(&self.vocab.attitudes, id, "attitudes"))
-                .collect(),
-            practices: meta
-                .tags
-                .practices
-                .iter()
-                .map(|id| term(&self.vocab.practices, id, "practices"))
-                .collect(),
-            extra: &meta.extra,
-            draft: meta.draft,
-        }
-    }
-}
-
-/// Renders every page of the graph, then lists the static files and assets to copy.
+/// Renders every page of the graph, the taxonomy pages and the 404 page, then
+/// lists the static files and assets to copy.
+/// `bodies[i]` is page i's rendered Markdown; each is taken (and freed) as its
+/// page is rendered, so the site's HTML is never held twice.
 pub fn render_site(
     graph: &SiteGraph,
+    bodies: &[Mutex<String>],
+    links: &CrossLinks,
     templates: &mut Templates,
     config: &Config,
     vocab: &Vocabulary,
     static_files: &[StaticFile],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let views = Views { config, vocab };
+    let views = Views {
+        config,
+        vocab,
+        graph,
+        links,
+    };
     let sections = sections(graph);
     {
         let global = templates.tera.global_context();
-        global.insert(
-            "config",
-            &ConfigView {
-                title: &config.title,
-                description: &config.description,
-                base_url: &config.base_url,
-                base_path: &config.base_path,
-                language: &config.language,
-                author: &config.author,
-            },
-        );
+        global.insert("config", &views.config_view());
         let site_sections: Vec<LinkView> = graph
             .pages
             .iter()
@@ -291,125 +152,127 @@ pub fn render_site(
                 url: views.url(&p.path),
             })
             .collect();
-        global.insert("site", &serde_json::json!({
-            "articles": graph.articles.iter().map(|&i| views.summary(&graph.pages[i])).collect::<Vec<_>>(),
-            "sections": site_sections,
-        }));
+        global.insert(
+            "site",
+            &serde_json::json!({
+                "menu": views.menu(),
+                "articles": graph.articles.iter().map(|&i| views.summary(i)).collect::<Vec<_>>(),
+                "sections": site_sections,
+                "levels": views.terms("levels"),
+                "attitudes": views.terms("attitudes"),
+                "practices": views.terms("practices"),
+            }),
+        );
     }
     let templates = &*templates;
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = graph
-        .pages
+    let positions: HashMap<usize, usize> = graph
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| (i, pos))
+        .collect();
+    let context = |path: &str| {
+        let mut ctx = Context::new();
+        ctx.insert("current_path", &views.url(path));
+        ctx.insert("current_url", &views.permalink(path));
+        ctx
+    };
+
+    // Every job renders one output file; they run in parallel.
+    let mut jobs: Vec<Job> = (0..graph.pages.len()).map(Job::Page).collect();
+    if !graph.pages.iter().any(|p| p.kind == PageKind::Home) {
+        jobs.push(Job::EmptyHome);
+    }
+    for (kind, _, _) in TAXONOMIES {
+        jobs.push(Job::Taxonomy(kind));
+        let count = match kind {
+            "levels" => vocab.levels.len(),
+            "attitudes" => vocab.attitudes.len(),
+            _ => vocab.practices.len(),
+        };
+        jobs.extend((0..count).map(|t| Job::Term(kind, t)));
+    }
+    jobs.push(Job::NotFound);
+
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|page| {
-            let mut ctx = Context::new();
-            ctx.insert("current_path", &views.url(&page.path));
-            ctx.insert("current_url", &views.permalink(&page.path));
-            let template = match page.kind {
-                PageKind::Home => "index.html",
-                PageKind::Section => "section.html",
-                PageKind::Page => "page.html",
-            };
-            match page.kind {
-                PageKind::Page => ctx.insert(
-                    "page",
-                    &PageView {
-                        summary: views.summary(page),
-                        content: &page.body.html,
-                        toc: &page.body.toc,
-                    },
-                ),
-                PageKind::Home | PageKind::Section => {
-                    let (listed, subs) =
-                        sections.get(&page.section_dir).cloned().unwrap_or_default();
-                    ctx.insert(
-                        "section",
-                        &SectionView {
-                            title: &page.source.meta.title,
-                            description: &page.source.meta.description,
-                            url: views.url(&page.path),
-                            permalink: views.permalink(&page.path),
-                            content: &page.body.html,
-                            pages: listed
-                                .iter()
-                                .map(|&i| views.summary(&graph.pages[i]))
-                                .collect(),
-                            subsections: subs
-                                .iter()
-                                .map(|&i| LinkView {
-                                    title: &graph.pages[i].source.meta.title,
-                                    url: views.url(&graph.pages[i].path),
-                                })
-                                .collect(),
-                            extra: &page.source.meta.extra,
-                        },
-                    );
+        .map(|job| match *job {
+            Job::Page(i) => {
+                let page = &graph.pages[i];
+                let body = bodies
+                    .get(i)
+                    .and_then(|b| b.lock().ok().map(|mut b| std::mem::take(&mut *b)))
+                    .unwrap_or_default();
+                let mut ctx = context(&page.path);
+                let template = match page.kind {
+                    PageKind::Home => "index.html",
+                    PageKind::Section => "section.html",
+                    PageKind::Page => "page.html",
+                };
+                match page.kind {
+                    PageKind::Page => {
+                        ctx.insert("page", &views.page(i, positions.get(&i).copied(), &body))
+                    }
+                    PageKind::Home | PageKind::Section => {
+                        let members = sections.get(&page.section_dir).cloned().unwrap_or_default();
+                        ctx.insert("section", &views.section(Some(page), &body, &members));
+                    }
                 }
+                render_one(templates, template, &ctx, page.output_file())
             }
-            render_one(templates, template, &ctx, page.output_file())
+            Job::EmptyHome => {
+                // No content/_index.md: the home page still exists, with the site's title.
+                let mut ctx = context("");
+                let members = sections.get("").cloned().unwrap_or_default();
+                ctx.insert("section", &views.section(None, "", &members));
+                render_one(
+                    templates,
+                    "index.html",
+                    &ctx,
+                    OutputPath::new("index.html".into()),
+                )
+            }
+            Job::Taxonomy(kind) => {
+                let path = format!("{kind}/");
+                let mut ctx = context(&path);
+                ctx.insert("taxonomy", &views.taxonomy(kind));
+                render_one(
+                    templates,
+                    "taxonomy_list.html",
+                    &ctx,
+                    OutputPath::new(format!("{path}index.html")),
+                )
+            }
+            Job::Term(kind, t) => {
+                let term = views.term(kind, t);
+                let path = format!("{kind}/{}/", term.summary.slug);
+                let mut ctx = context(&path);
+                ctx.insert("taxonomy", &views.taxonomy(kind));
+                ctx.insert("term", &term);
+                render_one(
+                    templates,
+                    "taxonomy_term.html",
+                    &ctx,
+                    OutputPath::new(format!("{path}index.html")),
+                )
+            }
+            Job::NotFound => render_one(
+                templates,
+                "404.html",
+                &context("404.html"),
+                OutputPath::new("404.html".into()),
+            ),
         })
         .collect();
-    let mut files =
-        Vec::with_capacity(rendered.len() + static_files.len() + graph.assets.len() + 2);
-    let mut errors = Vec::new();
+    let mut files = Vec::with_capacity(rendered.len() + static_files.len() + graph.assets.len());
+    let mut errors: Vec<Diagnostic> = Vec::new();
     for r in rendered {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
+            // The same template error repeats on every page that uses it: report it once.
+            Err(d) if !errors.contains(&d) => errors.push(d),
+            Err(_) => {}
         }
-    }
-    if !graph.pages.iter().any(|p| p.kind == PageKind::Home) {
-        // No content/_index.md: the home page still exists, with the site's title.
-        let mut ctx = Context::new();
-        ctx.insert("current_path", &views.url(""));
-        ctx.insert("current_url", &views.permalink(""));
-        let (listed, subs) = sections.get("").cloned().unwrap_or_default();
-        ctx.insert(
-            "section",
-            &SectionView {
-                title: &config.title,
-                description: &config.description,
-                url: views.url(""),
-                permalink: views.permalink(""),
-                content: "",
-                pages: listed
-                    .iter()
-                    .map(|&i| views.summary(&graph.pages[i]))
-                    .collect(),
-                subsections: subs
-                    .iter()
-                    .map(|&i| LinkView {
-                        title: &graph.pages[i].source.meta.title,
-                        url: views.url(&graph.pages[i].path),
-                    })
-                    .collect(),
-                extra: &serde_json::Value::Null,
-            },
-        );
-        match render_one(
-            templates,
-            "index.html",
-            &ctx,
-            OutputPath::new("index.html".into()),
-        ) {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
-    let mut ctx = Context::new();
-    ctx.insert("current_path", &views.url("404.html"));
-    ctx.insert("current_url", &views.permalink("404.html"));
-    match render_one(
-        templates,
-        "404.html",
-        &ctx,
-        OutputPath::new("404.html".into()),
-    ) {
-        Ok(f) => files.push(f),
-        Err(d) => errors.push(d),
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -427,6 +290,15 @@ pub fn render_site(
         });
     }
     Ok(files)
+}
+
+/// One output file to render.
+enum Job {
+    Page(usize),
+    EmptyHome,
+    Taxonomy(&'static str),
+    Term(&'static str, usize),
+    NotFound,
 }
 
 fn render_one(

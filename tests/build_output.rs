@@ -262,3 +262,20 @@ fn base_url_flag_changes_canonical_urls() {
     ));
     assert!(html.contains(r#"href="/coach/style.css""#));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_skipped_with_a_warning() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink("..", site.path("content/articles/loop")).unwrap();
+    let report = site.build();
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("points back")),
+        "{:?}",
+        report.warnings
+    );
+    assert!(site.has_output("articles/plan/index.html"));
+}

@@ -1,0 +1,461 @@
+//! The data templates receive: serializable views of pages, sections, terms and
+//! the site, built from the `SiteGraph`. Field names here are the template API
+//! documented in docs/templates.md; change both together.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::graph::{Page, PageKind, SiteGraph, encode_path};
+use crate::markdown::{TocEntry, reading_time};
+use crate::taxonomy::CrossLinks;
+use crate::vocab::{TermDef, TermId, Vocabulary};
+
+#[derive(Serialize)]
+pub struct ConfigView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub author: &'a str,
+}
+
+/// A tag on a page: `{slug, name, url}`.
+#[derive(Serialize, Clone)]
+pub struct TagView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct LevelTagView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub number: u32,
+    pub url: String,
+}
+
+/// A page in a list (no body).
+#[derive(Serialize)]
+pub struct PageSummaryView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<&'a str>,
+    pub date_display: &'a str,
+    pub updated: Option<&'a str>,
+    pub updated_display: &'a str,
+    pub summary: &'a str,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub section: &'a str,
+    pub is_article: bool,
+    pub level: Option<LevelTagView<'a>>,
+    pub attitudes: Vec<TagView<'a>>,
+    pub practices: Vec<TagView<'a>>,
+    pub extra: &'a serde_json::Value,
+    pub draft: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// A whole page, for page.html.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub summary: PageSummaryView<'a>,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub related: Vec<PageSummaryView<'a>>,
+    pub backlinks: Vec<LinkView<'a>>,
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+    pub breadcrumbs: Vec<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub pages: Vec<PageSummaryView<'a>>,
+    pub subsections: Vec<LinkView<'a>>,
+    pub extra: &'a serde_json::Value,
+}
+
+/// A term in lists: the home page, `/levels/`, `site.levels`.
+#[derive(Serialize)]
+pub struct TermSummaryView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub count: usize,
+    /// Levels only (none for attitudes and practices).
+    pub number: Option<u32>,
+    pub work: Option<&'a str>,
+    pub management: Option<&'a str>,
+    pub explanation: Option<&'a str>,
+    /// The newest articles with this term (at most 3).
+    pub latest: Vec<LinkView<'a>>,
+}
+
+/// A term's own page.
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    #[serde(flatten)]
+    pub summary: TermSummaryView<'a>,
+    pub permalink: String,
+    pub pages: Vec<PageSummaryView<'a>>,
+    /// Levels only: the neighbouring levels.
+    pub previous_level: Option<LinkView<'a>>,
+    pub next_level: Option<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    /// `levels`, `attitudes` or `practices`.
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub url: String,
+    pub permalink: String,
+    pub terms: Vec<TermSummaryView<'a>>,
+}
+
+/// The three taxonomies, in URL order.
+pub const TAXONOMIES: [(&str, &str, &str); 3] = [
+    (
+        "levels",
+        "Levels",
+        "Interdependence levels: how much the members of a team depend on each other, and how that work is coordinated.",
+    ),
+    (
+        "attitudes",
+        "Attitudes",
+        "The attitudes that make collaboration work.",
+    ),
+    ("practices", "Practices", "Concrete habits a coach teaches."),
+];
+
+/// Builds views; borrows the graph, the cross-links and the settings.
+pub struct Views<'a> {
+    pub config: &'a Config,
+    pub vocab: &'a Vocabulary,
+    pub graph: &'a SiteGraph,
+    pub links: &'a CrossLinks,
+}
+
+impl<'a> Views<'a> {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path, encode_path(path))
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}/{}", self.config.base_url, encode_path(path))
+    }
+
+    fn link(&self, i: usize) -> LinkView<'a> {
+        let p = &self.graph.pages[i];
+        LinkView {
+            title: &p.source.meta.title,
+            url: self.url(&p.path),
+        }
+    }
+
+    pub fn config_view(&self) -> ConfigView<'a> {
+        let c = self.config;
+        ConfigView {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            base_path: &c.base_path,
+            language: &c.language,
+            author: &c.author,
+        }
+    }
+
+    fn tag(&self, list: &'a [TermDef], id: &TermId, taxonomy: &str) -> TagView<'a> {
+        let t = &list[id.0];
+        TagView {
+            slug: &t.slug,
+            name: &t.name,
+            url: self.url(&format!("{taxonomy}/{}/", t.slug)),
+        }
+    }
+
+    pub fn summary(&self, i: usize) -> PageSummaryView<'a> {
+        let p: &'a Page = &self.graph.pages[i];
+        let meta = &p.source.meta;
+        PageSummaryView {
+            title: &meta.title,
+            description: &meta.description,
+            url: self.url(&p.path),
+            permalink: self.permalink(&p.path),
+            date: meta.date.as_ref().map(|d| d.iso_date.as_str()),
+            date_display: meta.date.as_ref().map_or("", |d| d.display.as_str()),
+            updated: meta.updated.as_ref().map(|d| d.iso_date.as_str()),
+            updated_display: meta.updated.as_ref().map_or("", |d| d.display.as_str()),
+            summary: &p.body.summary_html,
+            word_count: p.body.word_count,
+            reading_time: reading_time(p.body.word_count, self.config.words_per_minute),
+            section: p.source.rel_path.split_once('/').map_or("", |(s, _)| s),
+            is_article: p.is_article,
+            level: meta.tags.level.map(|id| {
+                let l = &self.vocab.levels[id.0];
+                LevelTagView {
+                    slug: &l.slug,
+                    name: &l.name,
+                    number: l.number,
+                    url: self.url(&format!("levels/{}/", l.slug)),
+                }
+            }),
+            attitudes: meta
+                .tags
+                .attitudes
+                .iter()
+                .map(|id| self.tag(&self.vocab.attitudes, id, "attitudes"))
+                .collect(),
+            practices: meta
+                .tags
+                .practices
+                .iter()
+                .map(|id| self.tag(&self.vocab.practices, id, "practices"))
+                .collect(),
+            extra: &meta.extra,
+            draft: meta.draft,
+        }
+    }
+
+    /// `position`: the page's place in `graph.articles` (newest first), if an
+    /// article. `content`: its rendered body (handed over by the caller, which
+    /// may free it as soon as the page is rendered).
+    pub fn page<'b>(&self, i: usize, position: Option<usize>, content: &'b str) -> PageView<'b>
+    where
+        'a: 'b,
+    {
+        let p: &'a Page = &self.graph.pages[i];
+        let articles = &self.graph.articles;
+        PageView {
+            summary: self.summary(i),
+            content,
+            toc: &p.body.toc,
+            related: self.links.related[i]
+                .iter()
+                .map(|&r| self.summary(r))
+                .collect(),
+            backlinks: self.links.backlinks[i]
+                .iter()
+                .map(|&b| self.link(b))
+                .collect(),
+            previous: position
+                .and_then(|pos| articles.get(pos + 1))
+                .map(|&o| self.link(o)),
+            next: position
+                .and_then(|pos| pos.checked_sub(1))
+                .map(|pos| self.link(articles[pos])),
+            breadcrumbs: self.breadcrumbs(p),
+        }
+    }
+
+    fn breadcrumbs(&self, page: &'a Page) -> Vec<LinkView<'a>> {
+        let mut crumbs = vec![LinkView {
+            title: "Home",
+            url: self.url(""),
+        }];
+        if let Some(home) = self.graph.pages.iter().find(|p| p.kind == PageKind::Home) {
+            crumbs[0].title = &home.source.meta.title;
+        }
+        let mut dir = String::new();
+        for segment in page.section_dir.split('/').filter(|s| !s.is_empty()) {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(segment);
+            if let Some(&s) = self.graph.section_pages.get(&dir) {
+                crumbs.push(self.link(s));
+            }
+        }
+        crumbs
+    }
+
+    /// A section page, or (with `page` None) the home page of a site without
+    /// content/_index.md. `members`: the pages it lists and its subsections.
+    pub fn section(
+        &self,
+        page: Option<&'a Page>,
+        content: &'a str,
+        members: &(Vec<usize>, Vec<usize>),
+    ) -> SectionView<'a> {
+        let (title, description, path, extra) = match page {
+            Some(p) => (
+                p.source.meta.title.as_str(),
+                p.source.meta.description.as_str(),
+                p.path.as_str(),
+                &p.source.meta.extra,
+            ),
+            None => (
+                self.config.title.as_str(),
+                self.config.description.as_str(),
+                "",
+                &serde_json::Value::Null,
+            ),
+        };
+        SectionView {
+            title,
+            description,
+            url: self.url(path),
+            permalink: self.permalink(path),
+            content,
+            pages: members.0.iter().map(|&i| self.summary(i)).collect(),
+            subsections: members.1.iter().map(|&i| self.link(i)).collect(),
+            extra,
+        }
+    }
+
+    /// The site's main navigation: home, top-level sections, the three
+    /// taxonomies, then top-level pages (by title).
+    pub fn menu(&self) -> Vec<LinkView<'a>> {
+        let mut menu = vec![LinkView {
+            title: "Home",
+            url: self.url(""),
+        }];
+        let top_level = |p: &&Page| {
+            !p.source
+                .rel_path
+                .trim_end_matches("/_index.md")
+                .contains('/')
+        };
+        let mut sections: Vec<&Page> = self
+            .graph
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Section)
+            .filter(top_level)
+            .collect();
+        sections.sort_by(|a, b| a.source.rel_path.cmp(&b.source.rel_path));
+        menu.extend(sections.into_iter().map(|p| LinkView {
+            title: &p.source.meta.title,
+            url: self.url(&p.path),
+        }));
+        menu.extend(TAXONOMIES.iter().map(|(kind, title, _)| LinkView {
+            title,
+            url: self.url(&format!("{kind}/")),
+        }));
+        let mut pages: Vec<&Page> = self
+            .graph
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Page && !p.source.rel_path.contains('/'))
+            .collect();
+        pages.sort_by(|a, b| a.source.meta.title.cmp(&b.source.meta.title));
+        menu.extend(pages.into_iter().map(|p| LinkView {
+            title: &p.source.meta.title,
+            url: self.url(&p.path),
+        }));
+        menu
+    }
+
+    /// Every term of a taxonomy with its count (and level details).
+    pub fn terms(&self, kind: &str) -> Vec<TermSummaryView<'a>> {
+        let latest = |members: &[usize]| members.iter().take(3).map(|&i| self.link(i)).collect();
+        match kind {
+            "levels" => self
+                .vocab
+                .levels
+                .iter()
+                .zip(&self.links.terms.levels)
+                .map(|(l, members)| TermSummaryView {
+                    slug: &l.slug,
+                    name: &l.name,
+                    description: &l.work,
+                    url: self.url(&format!("levels/{}/", l.slug)),
+                    count: members.len(),
+                    number: Some(l.number),
+                    work: Some(&l.work),
+                    management: Some(&l.management),
+                    explanation: Some(&l.explanation),
+                    latest: latest(members),
+                })
+                .collect(),
+            _ => {
+                let (list, postings) = if kind == "attitudes" {
+                    (&self.vocab.attitudes, &self.links.terms.attitudes)
+                } else {
+                    (&self.vocab.practices, &self.links.terms.practices)
+                };
+                list.iter()
+                    .zip(postings)
+                    .map(|(t, members)| TermSummaryView {
+                        slug: &t.slug,
+                        name: &t.name,
+                        description: &t.description,
+                        url: self.url(&format!("{kind}/{}/", t.slug)),
+                        count: members.len(),
+                        number: None,
+                        work: None,
+                        management: None,
+                        explanation: None,
+                        latest: latest(members),
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    pub fn taxonomy(&self, kind: &'static str) -> TaxonomyView<'a> {
+        let (_, title, description) = TAXONOMIES
+            .iter()
+            .copied()
+            .find(|t| t.0 == kind)
+            .unwrap_or(TAXONOMIES[0]);
+        TaxonomyView {
+            kind,
+            title,
+            description,
+            url: self.url(&format!("{kind}/")),
+            permalink: self.permalink(&format!("{kind}/")),
+            terms: self.terms(kind),
+        }
+    }
+
+    /// The page of term `index` of taxonomy `kind`.
+    pub fn term(&self, kind: &str, index: usize) -> TermView<'a> {
+        let mut terms = self.terms(kind);
+        let count = terms.len();
+        let neighbour = |t: &TermSummaryView<'a>| LinkView {
+            title: t.name,
+            url: t.url.clone(),
+        };
+        let (previous_level, next_level) = if kind == "levels" {
+            (
+                index.checked_sub(1).map(|p| neighbour(&terms[p])),
+                (index + 1 < count).then(|| neighbour(&terms[index + 1])),
+            )
+        } else {
+            (None, None)
+        };
+        let members = match kind {
+            "levels" => &self.links.terms.levels[index],
+            "attitudes" => &self.links.terms.attitudes[index],
+            _ => &self.links.terms.practices[index],
+        };
+        let summary = terms.swap_remove(index);
+        let permalink = self.permalink(&format!("{kind}/{}/", summary.slug));
+        TermView {
+            summary,
+            permalink,
+            pages: members.iter().map(|&i| self.summary(i)).collect(),
+            previous_level,
+            next_level,
+        }
+    }
+}
