@@ -20,6 +20,8 @@
 #   SEED=1            seed for bench/gen_site.py
 #   GEN_CORPUS=path   peer generator; a relative path is taken from the
 #                     current folder if it exists there, else from the repo root
+#   OUT_ROOT=dir      where the outputs go (default: SCRATCH); e.g. /dev/shm to
+#                     take the VM disk's file-creation cost out of the figures
 #   SCRATCH=dir       where sites, outputs and logs go, outside the repo (default:
 #                     a new mktemp -d folder, deleted at the end unless KEEP_SCRATCH=1;
 #                     a given SCRATCH is kept)
@@ -195,7 +197,7 @@ for n in "${sizes[@]}"; do
     for corpus in "${corpora[@]}"; do
         site=$scratch/site-$corpus-$n
         [ -d "$site" ] || continue
-        out=$scratch/out-$corpus-$n
+        out=${OUT_ROOT:-$scratch}/out-$corpus-$n
         measure "$corpus" "$n" cold "$site" "$out"
         measure "$corpus" "$n" rebuild "$site" "$out"
     done

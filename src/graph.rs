@@ -71,7 +71,7 @@ pub struct SiteGraph {
     pub assets: Vec<PlacedAsset>,
     /// Indexes into `pages`: articles newest first.
     pub articles: Vec<usize>,
-    /// Section folder (`articles`) → index of its section page.
+    /// Section folder (`articles`; `` for home) → index of its section page.
     pub section_pages: HashMap<String, usize>,
 }
 
@@ -356,7 +356,7 @@ pub fn link_and_order(
     let section_pages = pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.kind == PageKind::Section)
+        .filter(|(_, p)| p.kind != PageKind::Page)
         .map(|(i, p)| (p.section_dir.clone(), i))
         .collect();
     let graph = SiteGraph {

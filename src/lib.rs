@@ -88,6 +88,7 @@ pub struct BuildReport {
 /// On failure, the list holds every error found (and the warnings).
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
     let root = &opts.root;
+    let mut timer = StageTimer::from_env();
     let config = config::load_config(root, opts.base_url.as_deref())?;
     let vocab = vocab::Vocabulary::from_config(&config.vocabulary);
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -103,6 +104,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     problems.extend(content.warnings);
 
     // Consumed: each file's bytes are freed once its text is parsed.
+    timer.mark("loaded");
     let parsed: Vec<_> = content
         .sources
         .into_par_iter()
@@ -128,6 +130,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         }
     }
 
+    timer.mark("front matter");
     let (mut pages, assets, urls, mut url_errors) =
         graph::assign_urls(sources, content.assets, &config);
     problems.append(&mut url_errors);
@@ -140,9 +143,11 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         page.body = markdown::render_body(body, page.source.body_start, &ctx);
     });
     drop(urls);
+    timer.mark("markdown");
     let (site_graph, mut link_errors) = graph::link_and_order(pages, assets, &unparsed);
     problems.append(&mut link_errors);
 
+    timer.mark("links checked");
     let mut templates = match templates.and_then(render::compile_templates) {
         Ok(t) => Some(t),
         Err(mut e) => {
@@ -156,6 +161,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     let Some(templates) = templates.as_mut() else {
         return Err(problems);
     };
+    timer.mark("templates compiled");
     let links = taxonomy::cross_link(&site_graph, &config, &vocab);
     problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
     // From here on nothing points into the sources, and each body is needed
@@ -169,6 +175,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
             std::sync::Mutex::new(std::mem::take(&mut p.body.html))
         })
         .collect();
+    timer.mark("cross-linked");
     let static_files = load::load_static(root, &config.theme);
     let files = render::render_site(
         &site_graph,
@@ -183,6 +190,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         e.append(&mut problems);
         e
     })?;
+    timer.mark("rendered");
     if let Some(dup) = first_duplicate(&files) {
         problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
             .with_help("rename the static file or the page"));
@@ -193,6 +201,30 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         pages: site_graph.pages.len(),
         warnings: problems,
     })
+}
+
+/// With `HUDDLE_TIMINGS=1`, prints how long each stage took (for the benchmark).
+struct StageTimer {
+    last: Option<std::time::Instant>,
+}
+
+impl StageTimer {
+    fn from_env() -> Self {
+        let on = std::env::var_os("HUDDLE_TIMINGS").is_some_and(|v| v != "0");
+        StageTimer {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn mark(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!(
+                "timing: {stage:<20} {:>7.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            self.last = Some(std::time::Instant::now());
+        }
+    }
 }
 
 fn first_duplicate(files: &[render::OutputFile]) -> Option<String> {

@@ -74,27 +74,6 @@ pub fn write_output(
     .map_err(|e| vec![io_err(out, e)])?;
 
     let existing = existing_files(out);
-    let dirs: HashSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| out.join(f.path.as_str()).parent().map(Path::to_path_buf))
-        .collect();
-    // Folder creation costs as much as file creation on these disks: run it in
-    // parallel too (create_dir_all tolerates another thread making a parent).
-    let dir_errors: Vec<Diagnostic> = dirs
-        .par_iter()
-        .filter_map(|d| {
-            // A file of the old output may stand where a folder is needed now.
-            if d.is_file()
-                && let Err(e) = fs::remove_file(d)
-            {
-                return Some(io_err(d, e));
-            }
-            fs::create_dir_all(d).err().map(|e| io_err(d, e))
-        })
-        .collect();
-    if !dir_errors.is_empty() {
-        return Err(dir_errors);
-    }
     let results: Vec<Result<bool, Diagnostic>> = files
         .par_iter()
         .map(|f| {
@@ -120,7 +99,9 @@ pub fn write_output(
             report.removed += 1;
         }
     }
-    remove_empty_dirs(out);
+    if report.removed > 0 {
+        remove_empty_dirs(out);
+    }
     Ok(report)
 }
 
@@ -143,6 +124,22 @@ fn remove_empty_dirs(out: &Path) {
         .collect();
     for d in dirs {
         let _ = fs::remove_dir(d); // fails, as intended, when not empty
+    }
+}
+
+/// Makes the folder of `path`, replacing a file of an old output that stands
+/// where the folder must go.
+fn ensure_parent(path: &Path) -> std::io::Result<()> {
+    let Some(parent) = path.parent() else {
+        return Ok(());
+    };
+    match fs::create_dir_all(parent) {
+        Ok(()) => Ok(()),
+        Err(_) if parent.is_file() => {
+            fs::remove_file(parent)?;
+            fs::create_dir_all(parent)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -172,6 +169,10 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
         Err(_) => {
             // Nothing to replace, so no reader can see a half-written old file:
             // write in place (one file creation instead of create + rename).
+            // Its folder is made here, just before its file: creating each
+            // folder and then its file is much cheaper on ext4 than all
+            // folders first.
+            ensure_parent(path)?;
             let result = fs::File::create_new(path).and_then(|mut f| f.write_all(bytes));
             if result.is_err() {
                 let _ = fs::remove_file(path);

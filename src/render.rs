@@ -133,11 +133,23 @@ pub fn render_site(
     vocab: &Vocabulary,
     static_files: &[StaticFile],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let views = Views {
+    let unlisted = Views {
         config,
         vocab,
         graph,
         links,
+        summaries: &[],
+    };
+    let summaries: Vec<tera::Value> = (0..graph.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            tera::Value::try_from_serializable(&unlisted.summary(i))
+                .unwrap_or_else(|_| tera::Value::none())
+        })
+        .collect();
+    let views = Views {
+        summaries: &summaries,
+        ..unlisted
     };
     let sections = sections(graph);
     {
@@ -156,7 +168,7 @@ pub fn render_site(
             "site",
             &serde_json::json!({
                 "menu": views.menu(),
-                "articles": graph.articles.iter().map(|&i| views.summary(i)).collect::<Vec<_>>(),
+                "articles": graph.articles.iter().map(|&i| views.listed(i)).collect::<Vec<_>>(),
                 "sections": site_sections,
                 "levels": views.terms("levels"),
                 "attitudes": views.terms("attitudes"),

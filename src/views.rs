@@ -72,7 +72,7 @@ pub struct PageView<'a> {
     pub summary: PageSummaryView<'a>,
     pub content: &'a str,
     pub toc: &'a [TocEntry],
-    pub related: Vec<PageSummaryView<'a>>,
+    pub related: Vec<tera::Value>,
     pub backlinks: Vec<LinkView<'a>>,
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
@@ -86,7 +86,7 @@ pub struct SectionView<'a> {
     pub url: String,
     pub permalink: String,
     pub content: &'a str,
-    pub pages: Vec<PageSummaryView<'a>>,
+    pub pages: Vec<tera::Value>,
     pub subsections: Vec<LinkView<'a>>,
     pub extra: &'a serde_json::Value,
 }
@@ -114,7 +114,7 @@ pub struct TermView<'a> {
     #[serde(flatten)]
     pub summary: TermSummaryView<'a>,
     pub permalink: String,
-    pub pages: Vec<PageSummaryView<'a>>,
+    pub pages: Vec<tera::Value>,
     /// Levels only: the neighbouring levels.
     pub previous_level: Option<LinkView<'a>>,
     pub next_level: Option<LinkView<'a>>,
@@ -152,6 +152,9 @@ pub struct Views<'a> {
     pub vocab: &'a Vocabulary,
     pub graph: &'a SiteGraph,
     pub links: &'a CrossLinks,
+    /// Every page's summary, converted for Tera once (index = page index):
+    /// lists reuse them (Tera values are shared, so a copy is a pointer copy).
+    pub summaries: &'a [tera::Value],
 }
 
 impl<'a> Views<'a> {
@@ -190,6 +193,14 @@ impl<'a> Views<'a> {
             name: &t.name,
             url: self.url(&format!("{taxonomy}/{}/", t.slug)),
         }
+    }
+
+    /// Page `i`'s summary as a Tera value, for lists.
+    pub fn listed(&self, i: usize) -> tera::Value {
+        self.summaries.get(i).cloned().unwrap_or_else(|| {
+            tera::Value::try_from_serializable(&self.summary(i))
+                .unwrap_or_else(|_| tera::Value::none())
+        })
     }
 
     pub fn summary(&self, i: usize) -> PageSummaryView<'a> {
@@ -250,7 +261,7 @@ impl<'a> Views<'a> {
             toc: &p.body.toc,
             related: self.links.related[i]
                 .iter()
-                .map(|&r| self.summary(r))
+                .map(|&r| self.listed(r))
                 .collect(),
             backlinks: self.links.backlinks[i]
                 .iter()
@@ -271,8 +282,8 @@ impl<'a> Views<'a> {
             title: "Home",
             url: self.url(""),
         }];
-        if let Some(home) = self.graph.pages.iter().find(|p| p.kind == PageKind::Home) {
-            crumbs[0].title = &home.source.meta.title;
+        if let Some(&home) = self.graph.section_pages.get("") {
+            crumbs[0].title = &self.graph.pages[home].source.meta.title;
         }
         let mut dir = String::new();
         for segment in page.section_dir.split('/').filter(|s| !s.is_empty()) {
@@ -315,7 +326,7 @@ impl<'a> Views<'a> {
             url: self.url(path),
             permalink: self.permalink(path),
             content,
-            pages: members.0.iter().map(|&i| self.summary(i)).collect(),
+            pages: members.0.iter().map(|&i| self.listed(i)).collect(),
             subsections: members.1.iter().map(|&i| self.link(i)).collect(),
             extra,
         }
@@ -453,7 +464,7 @@ impl<'a> Views<'a> {
         TermView {
             summary,
             permalink,
-            pages: members.iter().map(|&i| self.summary(i)).collect(),
+            pages: members.iter().map(|&i| self.listed(i)).collect(),
             previous_level,
             next_level,
         }
