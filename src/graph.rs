@@ -73,6 +73,8 @@ pub struct SiteGraph {
     pub articles: Vec<usize>,
     /// Section folder (`articles`; `` for home) → index of its section page.
     pub section_pages: HashMap<String, usize>,
+    /// Every body link from one page to another: (from, to), by page index.
+    pub link_edges: Vec<(usize, usize)>,
 }
 
 /// Which section folder lists a source, and whether it is one.
@@ -280,7 +282,8 @@ pub fn link_and_order(
     let asset_paths: HashSet<&str> = assets.iter().map(|a| a.asset.rel_path.as_str()).collect();
     let mut all_targets: Vec<&str> = index.keys().copied().collect();
     all_targets.sort_unstable();
-    for page in &pages {
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (from, page) in pages.iter().enumerate() {
         for link in &page.body.links {
             let at = |message: String, help: String| {
                 Diagnostic::at(
@@ -296,7 +299,12 @@ pub fn link_and_order(
                 None => continue, // a URL path (`/about/`); see the render stage
                 Some(t) if unparsed.contains(t) => continue,
                 Some(t) => match index.get(t.as_str()) {
-                    Some(&i) => Some(&pages[i]),
+                    Some(&i) => {
+                        if i != from {
+                            edges.push((from, i));
+                        }
+                        Some(&pages[i])
+                    }
                     None if asset_paths.contains(t.as_str()) => None,
                     None => {
                         let others = all_targets
@@ -364,6 +372,7 @@ pub fn link_and_order(
         assets,
         articles,
         section_pages,
+        link_edges: edges,
     };
     (graph, errors)
 }

@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::config::RelatedWeights;
 use crate::front::Tags;
 
@@ -76,41 +78,50 @@ pub fn related_articles(
     // For each tag set, the best `count + 1` articles of other sets or its own
     // (one more, because an article must not be related to itself).
     let ranking: Vec<Vec<usize>> = (0..sets.len())
-        .map(|id| {
-            let mut score: HashMap<usize, u32> = HashMap::new();
-            for &k in &sets[id] {
-                let w = weight(k, weights);
-                if w == 0 {
-                    continue;
+        .into_par_iter()
+        .map_init(
+            || vec![0u32; sets.len()],
+            |score, id| {
+                // Scores are small integers: bucket the tag sets by score
+                // instead of sorting them.
+                let mut touched: Vec<usize> = Vec::new();
+                let mut best = 0;
+                for &k in &sets[id] {
+                    let w = weight(k, weights);
+                    if w == 0 {
+                        continue;
+                    }
+                    for &other in &postings[&k] {
+                        if score[other] == 0 {
+                            touched.push(other);
+                        }
+                        score[other] += w;
+                        best = best.max(score[other]);
+                    }
                 }
-                for &other in &postings[&k] {
-                    *score.entry(other).or_default() += w;
+                let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); best as usize + 1];
+                for &other in &touched {
+                    buckets[score[other] as usize].push(other);
+                    score[other] = 0;
                 }
-            }
-            let mut by_score: Vec<(u32, usize)> =
-                score.into_iter().map(|(s, sc)| (sc, s)).collect();
-            by_score.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let mut picked: Vec<(u32, usize)> = Vec::new();
-            let mut i = 0;
-            // Walk score groups from the best; within a group, merge by date
-            // (article position), taking only as many as could still be needed.
-            while i < by_score.len() && picked.len() < count + 1 {
-                let s = by_score[i].0;
-                let mut group: Vec<usize> = Vec::new();
-                while i < by_score.len() && by_score[i].0 == s {
-                    group.extend(members[by_score[i].1].iter().take(count + 1));
-                    i += 1;
+                let mut picked: Vec<usize> = Vec::new();
+                // Walk score groups from the best; within a group, merge by date
+                // (article position), taking only as many as could still be needed.
+                for group_sets in buckets.iter().skip(1).rev() {
+                    if picked.len() > count {
+                        break;
+                    }
+                    let mut group: Vec<usize> = group_sets
+                        .iter()
+                        .flat_map(|&s| members[s].iter().take(count + 1))
+                        .copied()
+                        .collect();
+                    group.sort_unstable();
+                    picked.extend(group.into_iter().take(count + 1 - picked.len()));
                 }
-                group.sort_unstable();
-                picked.extend(
-                    group
-                        .into_iter()
-                        .take(count + 1 - picked.len())
-                        .map(|a| (s, a)),
-                );
-            }
-            picked.into_iter().map(|(_, a)| a).collect()
-        })
+                picked
+            },
+        )
         .collect();
     (0..articles.len())
         .map(|i| {

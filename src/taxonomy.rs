@@ -3,8 +3,6 @@
 //! the vocabulary entries no article uses (warnings for `huddle check`). Every
 //! step is an index walk, linear in pages plus links; nothing compares page × page.
 
-use std::collections::HashSet;
-
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{SiteGraph, newest_first};
@@ -63,21 +61,10 @@ pub fn cross_link(graph: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Cro
     }
     let mut backlinks = vec![Vec::new(); graph.pages.len()];
     if config.backlinks {
-        let index: std::collections::HashMap<&str, usize> = graph
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.source.rel_path.as_str(), i))
-            .collect();
-        for (from, page) in graph.pages.iter().enumerate() {
-            let mut seen = HashSet::new();
-            for link in &page.body.links {
-                if let Some(&to) = link.target.as_deref().and_then(|t| index.get(t))
-                    && to != from
-                    && seen.insert(to)
-                {
-                    backlinks[to].push(from);
-                }
+        for &(from, to) in &graph.link_edges {
+            // Edges come grouped by source page, so a repeat is the last entry.
+            if backlinks[to].last() != Some(&from) {
+                backlinks[to].push(from);
             }
         }
     }
