@@ -1,6 +1,6 @@
 //! Renders a page body with pulldown-cmark into HTML, and gathers what later
 //! stages need from it: heading ids and a table of contents, the summary, word
-//! count, and every internal link (rewritten from `.md` paths to URLs where the
+//! count, checklists (see `checklist`), and every internal link (rewritten from `.md` paths to URLs where the
 //! target is known). It does not decide whether a link is broken: `graph` does,
 //! once every page's headings are known.
 
@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+
+use crate::checklist::{Checklist, build_checklists};
 
 /// One heading, for the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +42,7 @@ pub struct RenderedBody {
     pub heading_ids: HashSet<String>,
     pub word_count: usize,
     pub links: Vec<InternalLink>,
+    pub checklists: Vec<Checklist>,
 }
 
 /// What the renderer needs to rewrite links: where the page is, and every content
@@ -91,8 +94,12 @@ pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> Rende
             out.links.push(link);
         }
     }
+    // Summaries are shown many to a page, so they keep plain task lists;
+    // the page itself gets checklist components.
     out.summary_html = summary(&events);
-    html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    let (events, checklists) = build_checklists(events, &out.heading_ids);
+    out.checklists = checklists;
+    html::push_html(&mut out.html, events.into_iter());
     out
 }
 
@@ -402,6 +409,71 @@ mod tests {
         );
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(r.html.contains("<div class=\"note\">hi</div>"));
+    }
+
+    #[test]
+    fn task_lists_become_labelled_checklists_with_stable_ids() {
+        let src = "## Before we meet\n\n- [ ] Write the *goal*\n- [x] Book a room\n  - [ ] Nested step\n\n## Plain\n\n- not a task\n";
+        let r = render(src, &[]);
+        assert_eq!(r.checklists.len(), 1);
+        let c = &r.checklists[0];
+        assert_eq!(
+            (c.id.as_str(), c.title.as_str()),
+            ("checklist-before-we-meet", "Before we meet")
+        );
+        let ids: Vec<_> = c.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "checklist-before-we-meet--write-the-goal",
+                "checklist-before-we-meet--book-a-room",
+                "checklist-before-we-meet--nested-step"
+            ]
+        );
+        assert_eq!(
+            c.items
+                .iter()
+                .map(|i| (i.checked, i.depth))
+                .collect::<Vec<_>>(),
+            [(false, 0), (true, 0), (false, 1)]
+        );
+        assert_eq!(r.html.matches("<input type=\"checkbox\"").count(), 3);
+        assert_eq!(r.html.matches("<label class=\"task\" for=").count(), 3);
+        assert_eq!(r.html.matches("</label>").count(), 3);
+        assert!(r.html.contains(
+            "<input type=\"checkbox\" id=\"checklist-before-we-meet--book-a-room\" checked>"
+        ));
+        assert!(r.html.contains("1 of 3 done"));
+        assert!(!r.summary_html.contains("id="), "summaries carry no ids");
+        // Editing one item leaves the others' ids alone.
+        let edited = render(&src.replace("Book a room", "Book the big room"), &[]);
+        let before: Vec<_> = c.items.iter().map(|i| i.id.clone()).collect();
+        let after: Vec<_> = edited.checklists[0]
+            .items
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        assert_eq!(
+            (before[0].as_str(), before[2].as_str()),
+            (after[0].as_str(), after[2].as_str())
+        );
+        assert_ne!(before[1], after[1]);
+    }
+
+    #[test]
+    fn checklists_in_quotes_loose_lists_and_ordered_lists() {
+        let r = render("> - [ ] quoted\n\n1. [ ] first\n\n2. [x] second\n", &[]);
+        assert_eq!(r.checklists.len(), 2);
+        assert_eq!(r.checklists[1].items.len(), 2);
+        assert!(
+            r.html.contains("<blockquote>\n<form class=\"checklist\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.html.matches("<label").count(),
+            r.html.matches("</label>").count()
+        );
     }
 
     #[test]

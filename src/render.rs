@@ -67,6 +67,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "404.html",
         "taxonomy_list.html",
         "taxonomy_term.html",
+        "checklists.html",
     ] {
         if !tera.contains_template(required) {
             errors.push(
@@ -204,6 +205,7 @@ pub fn render_site(
         };
         jobs.extend((0..count).map(|t| Job::Term(kind, t)));
     }
+    jobs.push(Job::Checklists);
     jobs.push(Job::NotFound);
 
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
@@ -268,6 +270,16 @@ pub fn render_site(
                     OutputPath::new(format!("{path}index.html")),
                 )
             }
+            Job::Checklists => {
+                let mut ctx = context("checklists/");
+                ctx.insert("checklists", &views.checklists_page());
+                render_one(
+                    templates,
+                    "checklists.html",
+                    &ctx,
+                    OutputPath::new("checklists/index.html".into()),
+                )
+            }
             Job::NotFound => render_one(
                 templates,
                 "404.html",
@@ -310,6 +322,7 @@ enum Job {
     EmptyHome,
     Taxonomy(&'static str),
     Term(&'static str, usize),
+    Checklists,
     NotFound,
 }
 

@@ -1,0 +1,242 @@
+//! Browser tests in headless Chromium (`cargo test --features browser`): the
+//! checklists as a reader uses them. They fail, never skip, when Chromium is
+//! missing. Chromium is Debian's `/usr/bin/chromium` (or `$HUDDLE_CHROMIUM`).
+#![cfg(feature = "browser")]
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::Site;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+fn chromium() -> PathBuf {
+    let path = PathBuf::from(
+        std::env::var("HUDDLE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+    );
+    assert!(
+        path.is_file(),
+        "Chromium not found at {}: install the Debian package `chromium` (or set HUDDLE_CHROMIUM)",
+        path.display()
+    );
+    path
+}
+
+fn browser(profile: &Path) -> Browser {
+    let args: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium()))
+        .headless(true)
+        .window_size(Some((1280, 2400)))
+        .sandbox(false)
+        .user_data_dir(Some(profile.to_path_buf()))
+        .args(args)
+        .idle_browser_timeout(Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    Browser::new(options).expect("start Chromium")
+}
+
+/// Serves `dir` over HTTP on a free loopback port (localStorage needs a real origin).
+fn serve(dir: PathBuf) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let port = server.server_addr().to_ip().expect("ip address").port();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("/")
+                .trim_start_matches('/')
+                .to_string();
+            let mut file = dir.join(&path);
+            if path.is_empty() || path.ends_with('/') {
+                file = file.join("index.html");
+            }
+            let response = match std::fs::read(&file) {
+                Ok(bytes) if !path.contains("..") => {
+                    let kind = match file.extension().and_then(OsStr::to_str) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("css") => "text/css",
+                        Some("js") => "text/javascript",
+                        _ => "application/octet-stream",
+                    };
+                    tiny_http::Response::from_data(bytes).with_header(
+                        tiny_http::Header::from_bytes("Content-Type", kind).expect("header"),
+                    )
+                }
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+const ARTICLE: &str = "---\ntitle: Checklist test\ndate: 2026-06-01\nlevel: pooled\npractices: [follow-up]\n---\n\nIntro.\n\n## Before the talk\n\n- [ ] Write the goal\n- [ ] Book a room\n- [ ] Send the agenda\n- [x] Bring water\n";
+const ITEM: &str = "checklist-before-the-talk--";
+
+fn checked(tab: &Tab, item: &str) -> bool {
+    let v = tab
+        .evaluate(
+            &format!("document.getElementById('{ITEM}{item}').checked"),
+            false,
+        )
+        .expect("evaluate");
+    v.value.and_then(|v| v.as_bool()).expect("a boolean")
+}
+
+fn progress(tab: &Tab) -> String {
+    let v = tab
+        .evaluate(
+            "document.querySelector('.checklist-progress').textContent",
+            false,
+        )
+        .expect("evaluate");
+    v.value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn setup() -> (Site, String, tempfile::TempDir, Browser, Arc<Tab>) {
+    let site = Site::fixture("basic");
+    site.write("content/articles/checklist-test.md", ARTICLE);
+    site.build();
+    let base = serve(site.path("public"));
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    (site, base, profile, browser, tab)
+}
+
+#[test]
+fn ticks_survive_a_reload_and_reset_clears_them() {
+    let (_site, base, _profile, _browser, tab) = setup();
+    let url = format!("{base}/articles/checklist-test/");
+    tab.navigate_to(&url)
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    assert_eq!(progress(&tab), "1 of 4 done");
+    // Click the labels' text, as a reader would.
+    tab.find_element(&format!("label[for='{ITEM}write-the-goal']"))
+        .expect("label")
+        .click()
+        .expect("click");
+    tab.find_element(&format!("label[for='{ITEM}send-the-agenda']"))
+        .expect("label")
+        .click()
+        .expect("click");
+    assert!(checked(&tab, "write-the-goal") && checked(&tab, "send-the-agenda"));
+    assert_eq!(progress(&tab), "3 of 4 done");
+
+    tab.reload(false, None)
+        .expect("reload")
+        .wait_until_navigated()
+        .expect("load");
+    tab.wait_for_element(".checklist-progress")
+        .expect("progress");
+    assert!(
+        checked(&tab, "write-the-goal"),
+        "ticked item remembered after reload"
+    );
+    assert!(checked(&tab, "send-the-agenda"));
+    assert!(!checked(&tab, "book-a-room"));
+    assert!(checked(&tab, "bring-water"), "author's [x] stays ticked");
+    assert_eq!(progress(&tab), "3 of 4 done");
+
+    tab.find_element(".checklist-reset")
+        .expect("reset")
+        .click()
+        .expect("click");
+    std::thread::sleep(Duration::from_millis(50)); // the reset handler runs after the native reset
+    assert!(!checked(&tab, "write-the-goal") && !checked(&tab, "send-the-agenda"));
+    assert!(
+        checked(&tab, "bring-water"),
+        "reset restores the author's defaults"
+    );
+    assert_eq!(progress(&tab), "1 of 4 done");
+    tab.reload(false, None)
+        .expect("reload")
+        .wait_until_navigated()
+        .expect("load");
+    tab.wait_for_element(".checklist-progress")
+        .expect("progress");
+    assert!(
+        !checked(&tab, "write-the-goal"),
+        "reset also forgets the saved state"
+    );
+}
+
+#[test]
+fn progress_is_announced_to_screen_readers() {
+    let (_site, base, _profile, _browser, tab) = setup();
+    tab.navigate_to(&format!("{base}/articles/checklist-test/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    let live = tab
+        .evaluate(
+            "document.querySelector('.checklist-progress').getAttribute('aria-live')",
+            false,
+        )
+        .expect("evaluate");
+    assert_eq!(
+        live.value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref(),
+        Some("polite")
+    );
+    // Every box has a label that names it.
+    let unlabelled = tab
+        .evaluate("[...document.querySelectorAll('.checklist input[type=checkbox]')].filter(b => !b.labels.length || !b.labels[0].textContent.trim()).length", false)
+        .expect("evaluate");
+    assert_eq!(unlabelled.value.and_then(|v| v.as_u64()), Some(0));
+}
+
+#[test]
+fn boxes_still_tick_without_javascript() {
+    let (_site, base, _profile, _browser, tab) = setup();
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetScriptExecutionDisabled { value: true },
+    )
+    .expect("disable JavaScript");
+    tab.navigate_to(&format!("{base}/articles/checklist-test/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    // `Element::click` scrolls with a script; click the label's middle directly.
+    let label = tab
+        .find_element(&format!("label[for='{ITEM}book-a-room']"))
+        .expect("label");
+    let point = label.get_midpoint().expect("label position");
+    tab.click_point(point).expect("click");
+    assert!(
+        checked(&tab, "book-a-room"),
+        "a native checkbox ticks without scripts"
+    );
+    let script_ran = tab
+        .evaluate(
+            "document.querySelector('form.checklist').dataset.ready === 'true'",
+            false,
+        )
+        .expect("evaluate");
+    assert_eq!(
+        script_ran.value.and_then(|v| v.as_bool()),
+        Some(false),
+        "the page's script really was off"
+    );
+}
