@@ -15,7 +15,8 @@
 //! 10. [`output`]  the only writer; runs only when every stage before succeeded
 //!
 //! Every stage returns all the problems it found as [`Diagnostic`]s, so one run
-//! reports every error of the site. [`scaffold`] holds `huddle new` and `huddle init`.
+//! reports every error of the site. [`scaffold`] holds `huddle new` and `huddle init`;
+//! [`serve`] (with [`watch`]) runs the same stages in memory for `huddle serve`.
 
 // Diagnostics travel only on the error path, once per problem; boxing them
 // would make every stage's code noisier for no measurable gain.
@@ -32,9 +33,11 @@ pub mod output;
 pub mod related;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod taxonomy;
 pub mod views;
 pub mod vocab;
+pub mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

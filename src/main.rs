@@ -51,6 +51,20 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Serve the site on loopback; with --watch, rebuild and reload on every save
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Rebuild when a file changes and reload the browser
+        #[arg(long)]
+        watch: bool,
+        /// The port to listen on (0: any free port)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; the default serves this machine only
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Create a new article at content/articles/<slug>.md
     New {
         /// The article's title
@@ -113,6 +127,21 @@ fn main() -> ExitCode {
                     print_all(&warnings, styled);
                     eprintln!("no errors found ({} warnings)", warnings.len());
                 })
+            }
+            Command::Serve {
+                site,
+                watch,
+                port,
+                bind,
+            } => {
+                let opts = huddle::serve::ServeOptions {
+                    root: site.root,
+                    bind,
+                    port,
+                    watch,
+                    drafts: site.drafts,
+                };
+                huddle::serve::run(opts)
             }
             Command::New {
                 title,

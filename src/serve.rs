@@ -1,0 +1,551 @@
+//! `huddle serve`: builds the site in memory and serves it on loopback, and with
+//! `--watch` rebuilds on every save and tells open pages to reload (Server-Sent
+//! Events). A save that breaks the build keeps the last good pages served and
+//! shows the errors as an overlay. It never writes the output folder and never
+//! serves anything but the files of the built site.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::FileSource;
+use crate::render::OutputContent;
+use crate::watch::SiteWatcher;
+use crate::{BuildOptions, render_site};
+
+/// A status line on stdout. Unlike `println!`, a closed stdout (the terminal
+/// went away, a pipe's reader stopped) never panics the server.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// The same on stderr, for diagnostics.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+const LIVE_RELOAD_JS: &str = include_str!("live.js");
+const LIVE_RELOAD_TAG: &str = "<script src=\"/__huddle/live.js\"></script>";
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub watch: bool,
+    pub drafts: bool,
+}
+
+/// The built site, in memory: output path (`articles/foo/index.html`) → bytes.
+#[derive(Default)]
+struct BuiltSite {
+    files: HashMap<String, Arc<[u8]>>,
+}
+
+/// An error as the browser overlay shows it.
+#[derive(Debug, Clone, Serialize)]
+struct ErrorView {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    help: Option<String>,
+    /// The terminal's code frame, as plain text.
+    frame: String,
+}
+
+impl From<&Diagnostic> for ErrorView {
+    fn from(d: &Diagnostic) -> Self {
+        ErrorView {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            frame: d.render(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ServerEvent {
+    Reload { paths: Vec<String>, css_only: bool },
+    Errors(Vec<ErrorView>),
+    Shutdown,
+}
+
+struct Shared {
+    site: RwLock<Arc<BuiltSite>>,
+    errors: RwLock<Vec<ErrorView>>,
+    events: broadcast::Sender<ServerEvent>,
+}
+
+/// Runs the server until Ctrl-C. Errors here are the server's own (the port is
+/// taken); content errors never stop it.
+pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
+    let listener = TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+        let help = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "another program (or another huddle serve) uses it; try --port {}",
+                opts.port.wrapping_add(1).max(1024)
+            )
+        } else {
+            "choose another --port or --bind address".to_string()
+        };
+        vec![
+            Diagnostic::file_error(
+                format!("{}:{}", opts.bind, opts.port),
+                format!("cannot listen on this address: {e}"),
+            )
+            .with_help(help),
+        ]
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+    let shown_ip = if local.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        local.ip()
+    };
+    let base_url = format!("http://{}/", SocketAddr::new(shown_ip, local.port()));
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        base_url: Some(base_url.clone()),
+        drafts: opts.drafts,
+    };
+
+    let (events, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Arc::new(BuiltSite::default())),
+        errors: RwLock::new(Vec::new()),
+        events,
+    });
+    let started = Instant::now();
+    rebuild(&shared, &build_opts, "start", started);
+
+    if opts.watch {
+        let output = build_opts.output_dir();
+        let ignored = vec![output, opts.root.join(".huddle")];
+        let watcher = SiteWatcher::new(&opts.root, ignored).map_err(|e| {
+            vec![Diagnostic::file_error(
+                opts.root.display().to_string(),
+                format!("cannot watch the site's files: {e}"),
+            )]
+        })?;
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while let Some(paths) = watcher.next_batch() {
+                let started = Instant::now();
+                let what = describe(&build_opts.root, &paths);
+                // A bug in a stage must not end watching: report it and go on.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    rebuild(&shared, &build_opts, &what, started)
+                }));
+                if outcome.is_err() {
+                    say!(
+                        "{what}: the rebuild failed unexpectedly (a bug in huddle); still serving the last good build"
+                    );
+                }
+            }
+        });
+        say!("Watching content/, templates/, themes/, static/ and site.toml for changes");
+    }
+    // Printed last: once this line is out, the site is built and watched.
+    say!(
+        "Serving {} at {base_url} (Ctrl-C to stop)",
+        opts.root.display()
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            vec![Diagnostic::file_error(
+                "serve",
+                format!("cannot start the server: {e}"),
+            )]
+        })?;
+    runtime.block_on(async move {
+        listener.set_nonblocking(true).ok();
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+        let app = Router::new()
+            .route("/__huddle/events", get(events_stream))
+            .route("/__huddle/live.js", get(live_js))
+            .fallback(get(site_file))
+            .with_state(Arc::clone(&shared));
+        let on_shutdown = Arc::clone(&shared);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                // End the event streams, or graceful shutdown would wait on them.
+                let _ = on_shutdown.events.send(ServerEvent::Shutdown);
+                say!("\nStopped.");
+            })
+            .await
+            .map_err(|e| {
+                vec![Diagnostic::file_error(
+                    "serve",
+                    format!("the server stopped: {e}"),
+                )]
+            })
+    })
+}
+
+/// "content/articles/foo.md" or "3 files".
+fn describe(root: &Path, paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => crate::load::display_path(root, one),
+        many => format!("{} files", many.len()),
+    }
+}
+
+/// Builds the site in memory; on success swaps it in and announces what changed,
+/// on failure keeps the old one and announces the errors.
+fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
+    let result = render_site(opts).and_then(|site| {
+        let mut files = HashMap::with_capacity(site.files.len());
+        let mut errors = Vec::new();
+        for f in site.files {
+            let bytes: Result<Vec<u8>, _> = match f.content {
+                OutputContent::Bytes(b) => Ok(b),
+                OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
+                OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(&p).map_err(|e| {
+                    Diagnostic::file_error(
+                        crate::load::display_path(&opts.root, &p),
+                        format!("cannot read: {e}"),
+                    )
+                }),
+            };
+            match bytes {
+                Ok(b) => {
+                    files.insert(f.path.as_str().to_string(), Arc::from(b));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        // Warnings once, at start; every rebuild would repeat them.
+        if what == "start" {
+            for w in &site.warnings {
+                tell!("{}\n", w.render(false));
+            }
+        }
+        if errors.is_empty() {
+            Ok(BuiltSite { files })
+        } else {
+            Err(errors)
+        }
+    });
+    let elapsed = started.elapsed().as_millis();
+    match result {
+        Ok(new) => {
+            let old = shared
+                .site
+                .read()
+                .map(|s| Arc::clone(&s))
+                .unwrap_or_default();
+            let mut changed: Vec<String> = new
+                .files
+                .iter()
+                .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
+                .map(|(path, _)| format!("/{path}"))
+                .collect();
+            changed.extend(
+                old.files
+                    .keys()
+                    .filter(|p| !new.files.contains_key(*p))
+                    .map(|p| format!("/{p}")),
+            );
+            changed.sort();
+            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+            let had_errors = shared
+                .errors
+                .write()
+                .map(|mut e| !std::mem::take(&mut *e).is_empty())
+                .unwrap_or(false);
+            if let Ok(mut site) = shared.site.write() {
+                *site = Arc::new(new);
+            }
+            say!(
+                "{what}: rebuilt in {elapsed} ms, {pages} page{} changed",
+                if pages == 1 { "" } else { "s" }
+            );
+            if !changed.is_empty() || had_errors {
+                let _ = shared.events.send(ServerEvent::Reload {
+                    paths: changed,
+                    css_only: css_only && !had_errors,
+                });
+            }
+        }
+        Err(problems) => {
+            for d in &problems {
+                tell!("{}\n", d.render(false));
+            }
+            let errors: Vec<ErrorView> = problems
+                .iter()
+                .filter(|d| d.is_error())
+                .map(ErrorView::from)
+                .collect();
+            say!(
+                "{what}: {} error{} after {elapsed} ms; still serving the last good build",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            if let Ok(mut e) = shared.errors.write() {
+                e.clone_from(&errors);
+            }
+            let _ = shared.events.send(ServerEvent::Errors(errors));
+        }
+    }
+}
+
+fn sse_event(event: &ServerEvent) -> Option<Event> {
+    match event {
+        ServerEvent::Reload { paths, css_only } => Some(
+            Event::default()
+                .event("reload")
+                .data(serde_json::json!({ "paths": paths, "css_only": css_only }).to_string()),
+        ),
+        ServerEvent::Errors(errors) => Some(
+            Event::default()
+                .event("build-error")
+                .data(serde_json::json!({ "errors": errors }).to_string()),
+        ),
+        ServerEvent::Shutdown => None,
+    }
+}
+
+async fn events_stream(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let receiver = shared.events.subscribe();
+    // A page opened while the build is broken shows the overlay at once.
+    let current = shared.errors.read().map(|e| e.clone()).unwrap_or_default();
+    let initial: Vec<ServerEvent> = if current.is_empty() {
+        vec![]
+    } else {
+        vec![ServerEvent::Errors(current)]
+    };
+    let stream = tokio_stream::iter(initial)
+        .chain(BroadcastStream::new(receiver).filter_map(Result::ok))
+        .take_while(|e| !matches!(e, ServerEvent::Shutdown))
+        .filter_map(|e| sse_event(&e))
+        .map(Ok::<Event, std::convert::Infallible>);
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn live_js() -> Response {
+    with_headers(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        LIVE_RELOAD_JS.as_bytes().to_vec(),
+    )
+}
+
+fn with_headers(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The site's HTML with the live-reload script before `</body>`.
+fn inject(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{LIVE_RELOAD_TAG}\n{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{LIVE_RELOAD_TAG}\n").into_bytes(),
+    }
+}
+
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    match mime.type_() {
+        mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
+        _ if mime.subtype() == "javascript"
+            || mime.subtype() == "json"
+            || mime.subtype() == "xml" =>
+        {
+            format!("{mime}; charset=utf-8")
+        }
+        _ => mime.to_string(),
+    }
+}
+
+/// Which built file a URL path names, or why none does.
+enum Lookup {
+    File(String),
+    Redirect(String),
+    NotFound,
+    BadRequest,
+}
+
+fn lookup(site: &BuiltSite, raw_path: &str) -> Lookup {
+    let Ok(decoded) = percent_encoding::percent_decode_str(raw_path).decode_utf8() else {
+        return Lookup::BadRequest;
+    };
+    // Only paths inside the built site: no `..`, `.`, backslashes or NULs.
+    if decoded.contains('\0')
+        || decoded.contains('\\')
+        || decoded.split('/').any(|s| s == ".." || s == ".")
+    {
+        return Lookup::BadRequest;
+    }
+    let rel = decoded.trim_start_matches('/');
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if site.files.contains_key(&key) {
+        Lookup::File(key)
+    } else if site.files.contains_key(&format!("{rel}/index.html")) {
+        Lookup::Redirect(format!("/{rel}/"))
+    } else {
+        Lookup::NotFound
+    }
+}
+
+async fn site_file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let site = shared
+        .site
+        .read()
+        .map(|s| Arc::clone(&s))
+        .unwrap_or_default();
+    if site.files.is_empty() {
+        let errors = shared.errors.read().map(|e| e.clone()).unwrap_or_default();
+        return error_page(&errors);
+    }
+    match lookup(&site, uri.path()) {
+        Lookup::File(key) => {
+            let bytes = &site.files[&key];
+            let body = if key.ends_with(".html") {
+                inject(bytes)
+            } else {
+                bytes.to_vec()
+            };
+            with_headers(StatusCode::OK, &content_type(&key), body)
+        }
+        Lookup::Redirect(to) => {
+            let to = match uri.query() {
+                Some(q) => format!("{to}?{q}"),
+                None => to,
+            };
+            let mut r = with_headers(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            );
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Lookup::NotFound => match site.files.get("404.html") {
+            Some(page) => with_headers(
+                StatusCode::NOT_FOUND,
+                "text/html; charset=utf-8",
+                inject(page),
+            ),
+            None => with_headers(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                b"not found".to_vec(),
+            ),
+        },
+        Lookup::BadRequest => with_headers(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            b"bad request: the path leaves the site".to_vec(),
+        ),
+    }
+}
+
+/// Served while no build has succeeded yet: the errors, and live reload so the
+/// page recovers by itself once they are fixed.
+fn error_page(errors: &[ErrorView]) -> Response {
+    let mut body = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>The site has errors</h1>",
+    );
+    for e in errors {
+        body.push_str("<pre>");
+        let _ = pulldown_cmark_escape::escape_html(&mut body, &e.frame);
+        body.push_str("</pre>");
+    }
+    body.push_str("</body></html>");
+    with_headers(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/html; charset=utf-8",
+        inject(body.as_bytes()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(paths: &[&str]) -> BuiltSite {
+        BuiltSite {
+            files: paths
+                .iter()
+                .map(|p| (p.to_string(), Arc::from(&b"x"[..])))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn lookups_stay_inside_the_site() {
+        let s = site(&["index.html", "articles/a/index.html", "style.css"]);
+        assert!(matches!(lookup(&s, "/"), Lookup::File(k) if k == "index.html"));
+        assert!(matches!(lookup(&s, "/articles/a/"), Lookup::File(_)));
+        assert!(matches!(lookup(&s, "/articles/a"), Lookup::Redirect(to) if to == "/articles/a/"));
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/articles/..%2F..%2Fetc",
+            "/a\\b",
+            "/%00",
+        ] {
+            assert!(matches!(lookup(&s, bad), Lookup::BadRequest), "{bad}");
+        }
+        assert!(matches!(lookup(&s, "//etc/passwd"), Lookup::NotFound));
+        assert!(matches!(lookup(&s, "/nope"), Lookup::NotFound));
+    }
+
+    #[test]
+    fn script_goes_before_body_end() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.contains("<p>x</p><script src=\"/__huddle/live.js\"></script>\n</body>"));
+    }
+}

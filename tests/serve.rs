@@ -1,0 +1,329 @@
+//! `huddle serve --watch` as an author uses it: a real server process on a free
+//! port, files edited on disk (plain writes and atomic renames), the live-reload
+//! event stream awaited (no sleeps as assertions), pages fetched over HTTP.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use common::Site;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(site: &Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_huddle"))
+            .args(["serve", "--watch", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start huddle serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                // Keep reading after the address line, so the server's stdout never blocks or closes.
+                let _ = tx.send(line);
+            }
+        });
+        let url = loop {
+            let line = rx
+                .recv_timeout(WAIT)
+                .expect("huddle serve printed its address");
+            if let Some(rest) = line.split(" at ").nth(1) {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_string();
+            }
+        };
+        Server { child, url }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut response = agent
+            .get(&format!("{}{path}", self.url))
+            .call()
+            .expect("request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+        )
+    }
+
+    fn events(&self) -> Events {
+        let response = ureq::get(&format!("{}/__huddle/events", self.url))
+            .call()
+            .expect("event stream");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let reader = BufReader::new(response.into_body().into_reader());
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send((event.clone(), data.to_string())).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Events(rx)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events(Receiver<(String, String)>);
+
+impl Events {
+    /// The data of the next `name` event whose data contains `needle`.
+    fn wait_for(&self, name: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let (event, data) = self
+                .0
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no `{name}` event containing {needle:?}"));
+            if event == name && data.contains(needle) {
+                return data;
+            }
+        }
+    }
+}
+
+fn atomic_write(site: &Site, rel: &str, text: &str) {
+    let tmp = site.path(&format!("{rel}.tmp-save"));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, site.path(rel)).unwrap();
+}
+
+#[test]
+fn serves_pages_with_live_reload_and_safe_paths() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let (status, html) = server.get("/articles/plan/");
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1>The plan</h1>"));
+    assert!(
+        html.contains("/__huddle/live.js"),
+        "serve injects live reload"
+    );
+    assert!(
+        html.contains(&format!("{}/articles/plan/", server.url)),
+        "canonical URLs use the local address"
+    );
+    assert_eq!(server.get("/articles/plan").0, 301);
+    let (status, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Fixture override: nothing here"),
+        "the site's own 404 page"
+    );
+    for attack in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/articles/%2e%2e/%2e%2e/site.toml",
+        "/..%5csite.toml",
+    ] {
+        let (status, body) = server.get(attack);
+        assert!(status == 400 || status == 404, "{attack}: {status}");
+        assert!(!body.contains("base_url"), "{attack} leaked site.toml");
+    }
+    // The build output folder is never written by serve.
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn edits_rebuild_and_reload_including_atomic_saves() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("Before the marker, part one.", "Edited by a plain write."),
+    );
+    events.wait_for("reload", "/articles/plan/index.html");
+    assert!(
+        server
+            .get("/articles/plan/")
+            .1
+            .contains("Edited by a plain write.")
+    );
+
+    atomic_write(
+        &site,
+        "content/articles/plan.md",
+        &plan.replace("Before the marker, part one.", "Edited by an atomic save."),
+    );
+    events.wait_for("reload", "/articles/plan/index.html");
+    assert!(
+        server
+            .get("/articles/plan/")
+            .1
+            .contains("Edited by an atomic save.")
+    );
+
+    site.write("static/extra.css", "/* changed */");
+    let data = events.wait_for("reload", "/extra.css");
+    assert!(data.contains("\"css_only\":true"), "{data}");
+}
+
+#[test]
+fn a_broken_save_shows_errors_and_keeps_the_last_good_page() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("level: sequential", "level: sequentail"),
+    );
+    let data = events.wait_for("build-error", "content/articles/plan.md");
+    assert!(data.contains("did you mean `sequential`"), "{data}");
+    assert!(data.contains("\"line\":4"), "{data}");
+    let (status, html) = server.get("/articles/plan/");
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(html.contains("Before the marker, part one."));
+    // A page opened now gets the errors at once.
+    server.events().wait_for("build-error", "sequentail");
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("Before the marker, part one.", "Fixed again."),
+    );
+    events.wait_for("reload", "/articles/plan/index.html");
+    assert!(server.get("/articles/plan/").1.contains("Fixed again."));
+}
+
+#[test]
+fn after_a_sequence_of_edits_serve_matches_a_fresh_build() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    // Add, edit, retag, delete, template change, and a new folder.
+    site.write("content/articles/new-one.md", "---\ntitle: New one\ndate: 2026-07-01\nlevel: reciprocal\npractices: [follow-up]\n---\n\nA new article.\n");
+    events.wait_for("reload", "/articles/new-one/index.html");
+    let quotes = std::fs::read_to_string(site.path("content/articles/quotes.md")).unwrap();
+    site.write(
+        "content/articles/quotes.md",
+        quotes
+            .replace("practices: [follow-up]", "practices: [meeting-hygiene]")
+            .replace(" and [the plan](@/articles/plan.md#the-plan)", ""),
+    );
+    events.wait_for("reload", "/practices/meeting-hygiene/index.html");
+    site.remove("content/articles/plan.md");
+    events.wait_for("reload", "/articles/plan/index.html");
+    site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}<h1>{{ page.title }}</h1><p>custom page template</p>{{ page.content | safe }}{% endblock content %}\n");
+    events.wait_for("reload", "/articles/new-one/index.html");
+    site.write(
+        "content/guides/first.md",
+        "---\ntitle: First guide\n---\n\nGuide.\n",
+    );
+    events.wait_for("reload", "/guides/first/index.html");
+
+    assert_eq!(
+        server.get("/articles/plan/").0,
+        404,
+        "the deleted page is gone"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    let mut opts = huddle::BuildOptions::new(site.root());
+    opts.output = Some(fresh.path().join("out"));
+    opts.base_url = Some(format!("{}/", server.url));
+    huddle::build(&opts).unwrap_or_else(|e| panic!("{e:?}"));
+    let out = fresh.path().join("out");
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let rel = entry
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == ".huddle-output"
+            || !(rel.ends_with(".html") || rel.ends_with(".css") || rel.ends_with(".txt"))
+        {
+            continue;
+        }
+        let expected = std::fs::read_to_string(entry.path()).unwrap();
+        let (status, served) = server.get(&format!("/{rel}"));
+        assert_eq!(status, 200, "{rel}");
+        let served = served.replace("<script src=\"/__huddle/live.js\"></script>\n", "");
+        assert_eq!(served, expected, "{rel} differs from a fresh build");
+        compared += 1;
+    }
+    assert!(compared > 15, "compared only {compared} files");
+}
+
+#[cfg(unix)]
+#[test]
+fn stops_cleanly_on_ctrl_c() {
+    let site = Site::fixture("basic");
+    let mut server = Server::start(&site);
+    let _events = server.events(); // an open event stream must not block shutdown
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "huddle serve did not stop on Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_taken_port_is_reported_with_a_suggestion() {
+    let site = Site::fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_huddle"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--port"), "{stderr}");
+}
