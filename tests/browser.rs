@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::Site;
+use common::{Server, Site};
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
 fn chromium() -> PathBuf {
@@ -239,4 +239,100 @@ fn boxes_still_tick_without_javascript() {
         Some(false),
         "the page's script really was off"
     );
+}
+
+#[test]
+fn the_page_reloads_by_itself_after_its_markdown_is_saved() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{}/articles/plan/", server.url))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    // Wait until the page's live-reload stream is connected.
+    tab.wait_for_element("script[src='/__huddle/live.js']")
+        .expect("live reload script");
+    let events = server.events();
+    // A marker that only survives if the page is NOT reloaded.
+    tab.evaluate("window.huddleMarker = 'old page'", false)
+        .expect("evaluate");
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    site.write(
+        "content/articles/plan.md",
+        plan.replace(
+            "Before the marker, part one.",
+            "Saved while the browser watched.",
+        ),
+    );
+    events.wait_for("reload", "/articles/plan/index.html");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = tab
+            .evaluate("document.body ? document.body.innerText : ''", false)
+            .ok()
+            .and_then(|v| v.value)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if text.contains("Saved while the browser watched.") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page did not reload with the new text"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let marker = tab
+        .evaluate("typeof window.huddleMarker", false)
+        .expect("evaluate");
+    assert_eq!(
+        marker
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref(),
+        Some("undefined"),
+        "the page really reloaded"
+    );
+}
+
+#[test]
+fn a_broken_save_shows_an_overlay_until_it_is_fixed() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{}/articles/plan/", server.url))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    let events = server.events();
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("title: The plan", "titel: The plan"),
+    );
+    events.wait_for("build-error", "titel");
+    let overlay = tab
+        .wait_for_element("#huddle-error-overlay")
+        .expect("overlay shown");
+    let text = overlay.get_inner_text().expect("overlay text");
+    assert!(
+        text.contains("content/articles/plan.md") && text.contains("did you mean `title`"),
+        "{text}"
+    );
+    site.write("content/articles/plan.md", &plan);
+    // Back to the last good build: nothing changed, but the reload still comes.
+    events.wait_for("reload", "paths");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while tab.find_element("#huddle-error-overlay").is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the overlay stayed after the fix"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -5,6 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
 use assert_cmd::Command;
 
 pub struct Site {
@@ -136,6 +141,112 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::create_dir_all(&dest).unwrap();
         } else {
             std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `huddle serve --watch` on a free port and waits until it serves.
+    pub fn start(site: &Site) -> Server {
+        let mut child = Process::new(env!("CARGO_BIN_EXE_huddle"))
+            .args(["serve", "--watch", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start huddle serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                // Keep reading after the address line, so the server's stdout never blocks or closes.
+                let _ = tx.send(line);
+            }
+        });
+        let url = loop {
+            let line = rx
+                .recv_timeout(WAIT)
+                .expect("huddle serve printed its address");
+            if let Some(rest) = line.split(" at ").nth(1) {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_string();
+            }
+        };
+        Server { child, url }
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut response = agent
+            .get(&format!("{}{path}", self.url))
+            .call()
+            .expect("request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+        )
+    }
+
+    pub fn events(&self) -> Events {
+        let response = ureq::get(&format!("{}/__huddle/events", self.url))
+            .call()
+            .expect("event stream");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let reader = BufReader::new(response.into_body().into_reader());
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send((event.clone(), data.to_string())).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Events(rx)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Events(Receiver<(String, String)>);
+
+impl Events {
+    /// The data of the next `name` event whose data contains `needle`.
+    pub fn wait_for(&self, name: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let (event, data) = self
+                .0
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no `{name}` event containing {needle:?}"));
+            if event == name && data.contains(needle) {
+                return data;
+            }
         }
     }
 }
