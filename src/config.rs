@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, suggestion};
+use crate::newsletter::NewsletterConfig;
 use crate::vocab::VocabularyConfig;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -28,6 +29,9 @@ pub struct Config {
     /// Whether article pages list the pages that link to them.
     pub backlinks: bool,
     pub vocabulary: VocabularyConfig,
+    pub newsletter: NewsletterConfig,
+    /// True under `huddle serve`, whose local endpoint takes stub sign-ups.
+    pub newsletter_local: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +89,8 @@ struct RawConfig {
     backlinks: bool,
     #[serde(default)]
     vocabulary: VocabularyConfig,
+    #[serde(default)]
+    newsletter: NewsletterConfig,
 }
 
 fn default_language() -> String {
@@ -192,6 +198,7 @@ pub fn parse_config(
     if let Err(mut vocab_errors) = raw.vocabulary.validate(text) {
         errors.append(&mut vocab_errors);
     }
+    errors.extend(raw.newsletter.validate(text));
     match base_url {
         Some((base_url, base_path)) if errors.is_empty() => Ok(Config {
             title: raw.title,
@@ -204,6 +211,8 @@ pub fn parse_config(
             words_per_minute: raw.words_per_minute,
             related: raw.related,
             backlinks: raw.backlinks,
+            newsletter: raw.newsletter,
+            newsletter_local: false,
             vocabulary: raw.vocabulary,
         }),
         _ => Err(errors),

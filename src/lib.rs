@@ -29,6 +29,7 @@ pub mod front;
 pub mod graph;
 pub mod load;
 pub mod markdown;
+pub mod newsletter;
 pub mod output;
 pub mod related;
 pub mod render;
@@ -54,6 +55,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Set by `huddle serve`: the stub newsletter form posts to serve's local endpoint.
+    pub local_newsletter: bool,
 }
 
 impl BuildOptions {
@@ -63,6 +66,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            local_newsletter: false,
         }
     }
 
@@ -93,7 +97,8 @@ pub struct BuildReport {
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut timer = StageTimer::from_env();
-    let config = config::load_config(root, opts.base_url.as_deref())?;
+    let mut config = config::load_config(root, opts.base_url.as_deref())?;
+    config.newsletter_local = opts.local_newsletter;
     let vocab = vocab::Vocabulary::from_config(&config.vocabulary);
     let mut problems: Vec<Diagnostic> = Vec::new();
 

@@ -105,6 +105,7 @@ fn main() -> ExitCode {
                     output,
                     base_url,
                     drafts: site.drafts,
+                    local_newsletter: false,
                 };
                 let started = std::time::Instant::now();
                 huddle::build(&opts).map(|r| {
@@ -122,6 +123,7 @@ fn main() -> ExitCode {
                     output: None,
                     base_url: None,
                     drafts: site.drafts,
+                    local_newsletter: false,
                 };
                 huddle::check(&opts).map(|warnings| {
                     print_all(&warnings, styled);

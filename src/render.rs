@@ -68,6 +68,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "taxonomy_list.html",
         "taxonomy_term.html",
         "checklists.html",
+        "newsletter.html",
     ] {
         if !tera.contains_template(required) {
             errors.push(
@@ -156,6 +157,12 @@ pub fn render_site(
     {
         let global = templates.tera.global_context();
         global.insert("config", &views.config_view());
+        global.insert(
+            "newsletter",
+            &config
+                .newsletter
+                .form(&config.base_path, config.newsletter_local),
+        );
         let site_sections: Vec<LinkView> = graph
             .pages
             .iter()
@@ -206,6 +213,9 @@ pub fn render_site(
         jobs.extend((0..count).map(|t| Job::Term(kind, t)));
     }
     jobs.push(Job::Checklists);
+    if config.newsletter.enabled {
+        jobs.push(Job::Newsletter);
+    }
     jobs.push(Job::NotFound);
 
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
@@ -280,6 +290,12 @@ pub fn render_site(
                     OutputPath::new("checklists/index.html".into()),
                 )
             }
+            Job::Newsletter => render_one(
+                templates,
+                "newsletter.html",
+                &context("newsletter/"),
+                OutputPath::new("newsletter/index.html".into()),
+            ),
             Job::NotFound => render_one(
                 templates,
                 "404.html",
@@ -323,6 +339,7 @@ enum Job {
     Taxonomy(&'static str),
     Term(&'static str, usize),
     Checklists,
+    Newsletter,
     NotFound,
 }
 

@@ -149,6 +149,7 @@ fn after_a_sequence_of_edits_serve_matches_a_fresh_build() {
     let mut opts = huddle::BuildOptions::new(site.root());
     opts.output = Some(fresh.path().join("out"));
     opts.base_url = Some(format!("{}/", server.url));
+    opts.local_newsletter = true; // serve's stub form posts to its local endpoint
     huddle::build(&opts).unwrap_or_else(|e| panic!("{e:?}"));
     let out = fresh.path().join("out");
     let mut compared = 0;
@@ -219,4 +220,111 @@ fn a_taken_port_is_reported_with_a_suggestion() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--port"), "{stderr}");
+}
+
+fn post(server: &Server, body: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .post(&format!("{}/__huddle/newsletter", server.url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(body)
+        .expect("request");
+    (
+        response.status().as_u16(),
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+fn signups(site: &Site) -> Vec<serde_json::Value> {
+    match std::fs::read_to_string(site.path(".huddle/newsletter-signups.jsonl")) {
+        Ok(text) => text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn newsletter_endpoint_records_each_sign_up_once() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let (status, body) = post(
+        &server,
+        "email=ana%40example.org&tag=reciprocal&tag=follow-up&website=",
+    );
+    assert_eq!(status, 200, "{body}");
+    let lines = signups(&site);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["email"], "ana@example.org");
+    assert_eq!(
+        lines[0]["tags"],
+        serde_json::json!(["reciprocal", "follow-up"])
+    );
+    // The served stub form posts here.
+    assert!(
+        server
+            .get("/newsletter/")
+            .1
+            .contains("/__huddle/newsletter")
+    );
+}
+
+#[test]
+fn newsletter_endpoint_refuses_bad_input_and_writes_nothing() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    for bad in [
+        "email=not-an-address",
+        "email=",
+        "nothing=here",
+        "email=a%40b.org%0A%7B%22email%22%3A%22x%40y.org%22%7D",
+    ] {
+        let (status, body) = post(&server, bad);
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("\"error\""), "{body}");
+    }
+    let (status, _) = post(
+        &server,
+        &format!("email=a%40b.org&padding={}", "x".repeat(5000)),
+    );
+    assert_eq!(status, 413, "oversize bodies are refused");
+    assert!(signups(&site).is_empty());
+}
+
+#[test]
+fn concurrent_sign_ups_are_all_recorded_on_whole_lines() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    // Apostrophes, braces and backslashes can be in an address; they must stay inside one JSON string.
+    let tricky = "o'brien+{x}\\n@example.org";
+    std::thread::scope(|s| {
+        for i in 0..24 {
+            let server = &server;
+            s.spawn(move || {
+                let email = if i == 0 {
+                    tricky.to_string()
+                } else {
+                    format!("reader{i}@example.org")
+                };
+                let body: String = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("email", &email)
+                    .finish();
+                assert_eq!(post(server, &body).0, 200);
+            });
+        }
+    });
+    let lines = signups(&site);
+    assert_eq!(lines.len(), 24);
+    let mut emails: Vec<String> = lines
+        .iter()
+        .map(|l| l["email"].as_str().unwrap().to_string())
+        .collect();
+    emails.sort();
+    emails.dedup();
+    assert_eq!(emails.len(), 24, "each sign-up exactly once");
+    assert!(emails.contains(&tricky.to_string()));
 }
