@@ -336,3 +336,157 @@ fn a_broken_save_shows_an_overlay_until_it_is_fixed() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+fn text_of(tab: &Tab, js: &str) -> String {
+    tab.evaluate(js, false)
+        .ok()
+        .and_then(|v| v.value)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Waits until `js` (a string expression) is non-empty, and returns it.
+fn wait_text(tab: &Tab, js: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let t = text_of(tab, js);
+        if !t.is_empty() {
+            return t;
+        }
+        assert!(std::time::Instant::now() < deadline, "nothing from {js}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn subscribe(tab: &Tab, address: &str) {
+    let field = tab.find_element("#newsletter--email").expect("email field");
+    field.click().expect("focus");
+    tab.evaluate(
+        "document.getElementById('newsletter--email').value = ''",
+        false,
+    )
+    .expect("clear");
+    field.type_into(address).expect("type");
+    tab.find_element(".newsletter-button")
+        .expect("button")
+        .click()
+        .expect("submit");
+}
+
+const STATUS: &str = "document.querySelector('.newsletter-status').textContent";
+
+#[test]
+fn stub_form_shows_success_and_error_states() {
+    let (_site, base, _profile, _browser, tab) = setup();
+    tab.navigate_to(&format!("{base}/articles/checklist-test/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    tab.wait_for_element("form.newsletter-form[data-ready='true']")
+        .expect("form script ready");
+    let live = text_of(
+        &tab,
+        "document.querySelector('.newsletter-status').getAttribute('aria-live')",
+    );
+    assert_eq!(live, "polite", "states are announced");
+    subscribe(&tab, "ana@example");
+    let error = wait_text(&tab, STATUS);
+    assert!(
+        text_of(
+            &tab,
+            "document.querySelector('.newsletter-status').className"
+        )
+        .contains("is-error"),
+        "{error}"
+    );
+    assert_eq!(
+        text_of(&tab, "document.getElementById('newsletter--email').value"),
+        "ana@example",
+        "the typed address stays"
+    );
+    subscribe(&tab, "ana@example.org");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !text_of(&tab, STATUS).contains("confirm") {
+        assert!(std::time::Instant::now() < deadline, "no success note");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        text_of(
+            &tab,
+            "document.querySelector('.newsletter-status').className"
+        )
+        .contains("is-success")
+    );
+    // The form can be used again.
+    assert_eq!(
+        text_of(&tab, "document.getElementById('newsletter--email').value"),
+        ""
+    );
+}
+
+#[test]
+fn under_serve_a_sign_up_reaches_the_local_file_and_a_dead_endpoint_shows_the_error() {
+    let site = Site::fixture("basic");
+    site.write("content/articles/checklist-test.md", ARTICLE);
+    let mut server = Server::start(&site);
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{}/articles/checklist-test/", server.url))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    tab.wait_for_element("form.newsletter-form[data-ready='true']")
+        .expect("form script ready");
+    subscribe(&tab, "reader@example.org");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !text_of(&tab, STATUS).contains("confirm") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no success note: {}",
+            text_of(&tab, STATUS)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let saved = std::fs::read_to_string(site.path(".huddle/newsletter-signups.jsonl"))
+        .expect("sign-ups file");
+    let line: serde_json::Value =
+        serde_json::from_str(saved.lines().next().expect("one line")).expect("JSON");
+    assert_eq!(line["email"], "reader@example.org");
+    assert_eq!(
+        line["tags"],
+        serde_json::json!(["pooled", "follow-up"]),
+        "the article's level and practices"
+    );
+
+    // Now the endpoint is gone: the page must say so and keep the address.
+    server.child.kill().expect("stop the server");
+    server.child.wait().expect("stopped");
+    subscribe(&tab, "second@example.org");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !text_of(
+        &tab,
+        "document.querySelector('.newsletter-status').className",
+    )
+    .contains("is-error")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no error note: {}",
+            text_of(&tab, STATUS)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(text_of(&tab, STATUS).contains("nothing was saved"));
+    assert_eq!(
+        text_of(&tab, "document.getElementById('newsletter--email').value"),
+        "second@example.org"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path(".huddle/newsletter-signups.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+}
