@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, suggestion};
+use crate::feeds::FeedConfig;
 use crate::newsletter::NewsletterConfig;
 use crate::vocab::VocabularyConfig;
 
@@ -30,6 +31,7 @@ pub struct Config {
     pub backlinks: bool,
     pub vocabulary: VocabularyConfig,
     pub newsletter: NewsletterConfig,
+    pub feed: FeedConfig,
     /// True under `huddle serve`, whose local endpoint takes stub sign-ups.
     pub newsletter_local: bool,
 }
@@ -91,6 +93,8 @@ struct RawConfig {
     vocabulary: VocabularyConfig,
     #[serde(default)]
     newsletter: NewsletterConfig,
+    #[serde(default)]
+    feed: FeedConfig,
 }
 
 fn default_language() -> String {
@@ -212,6 +216,7 @@ pub fn parse_config(
             related: raw.related,
             backlinks: raw.backlinks,
             newsletter: raw.newsletter,
+            feed: raw.feed,
             newsletter_local: false,
             vocabulary: raw.vocabulary,
         }),

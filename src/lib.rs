@@ -25,6 +25,7 @@
 pub mod checklist;
 pub mod config;
 pub mod diagnostic;
+pub mod feeds;
 pub mod front;
 pub mod graph;
 pub mod load;

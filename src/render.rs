@@ -55,6 +55,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.register_filter("json", json_filter);
     if let Err(e) =
         tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
     {
@@ -69,6 +70,10 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "taxonomy_term.html",
         "checklists.html",
         "newsletter.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "alias.html",
     ] {
         if !tera.contains_template(required) {
             errors.push(
@@ -87,6 +92,17 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     } else {
         Err(errors)
     }
+}
+
+/// `{{ value | json }}`: the value as JSON that is safe inside a `<script>`
+/// element (for JSON-LD): `<`, `>` and `&` are written as `\u003c` etc.
+fn json_filter(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    let escaped = json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    tera::Value::safe_string(&escaped)
 }
 
 /// A Tera error as a diagnostic pointing into the template file.
@@ -184,6 +200,16 @@ pub fn render_site(
             }),
         );
     }
+    // The feeds need a few articles' bodies, which page jobs take and free.
+    let feed_bodies: HashMap<usize, String> = crate::feeds::feed_members(&views)
+        .into_iter()
+        .filter_map(|i| {
+            bodies
+                .get(i)
+                .and_then(|b| b.lock().ok().map(|b| (i, b.clone())))
+        })
+        .collect();
+    let aliases = crate::feeds::aliases(&views);
     let templates = &*templates;
     let positions: HashMap<usize, usize> = graph
         .articles
@@ -213,6 +239,11 @@ pub fn render_site(
         jobs.extend((0..count).map(|t| Job::Term(kind, t)));
     }
     jobs.push(Job::Checklists);
+    jobs.push(Job::Feed(None));
+    jobs.extend((0..vocab.levels.len()).map(|l| Job::Feed(Some(l))));
+    jobs.push(Job::Sitemap);
+    jobs.push(Job::Robots);
+    jobs.extend((0..aliases.len()).map(Job::Alias));
     if config.newsletter.enabled {
         jobs.push(Job::Newsletter);
     }
@@ -296,6 +327,37 @@ pub fn render_site(
                 &context("newsletter/"),
                 OutputPath::new("newsletter/index.html".into()),
             ),
+            Job::Feed(level) => {
+                let (path, feed) = crate::feeds::feed(&views, level, &feed_bodies);
+                let mut ctx = context(&path);
+                ctx.insert("feed", &feed);
+                render_one(templates, "atom.xml", &ctx, OutputPath::new(path))
+            }
+            Job::Sitemap => {
+                let mut ctx = context("sitemap.xml");
+                ctx.insert(
+                    "entries",
+                    &crate::feeds::sitemap(&views, config.newsletter.enabled),
+                );
+                render_one(
+                    templates,
+                    "sitemap.xml",
+                    &ctx,
+                    OutputPath::new("sitemap.xml".into()),
+                )
+            }
+            Job::Robots => render_one(
+                templates,
+                "robots.txt",
+                &context("robots.txt"),
+                OutputPath::new("robots.txt".into()),
+            ),
+            Job::Alias(a) => {
+                let (path, alias) = &aliases[a];
+                let mut ctx = context(path);
+                ctx.insert("alias", alias);
+                render_one(templates, "alias.html", &ctx, OutputPath::new(path.clone()))
+            }
             Job::NotFound => render_one(
                 templates,
                 "404.html",
@@ -340,6 +402,12 @@ enum Job {
     Term(&'static str, usize),
     Checklists,
     Newsletter,
+    /// The site's feed (None) or a level's.
+    Feed(Option<usize>),
+    Sitemap,
+    Robots,
+    /// Index into the alias list.
+    Alias(usize),
     NotFound,
 }
 

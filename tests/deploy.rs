@@ -1,0 +1,160 @@
+//! Deploy-ready output: Atom feeds a feed parser reads, a sitemap of every
+//! page, robots.txt, alias redirects, and page metadata.
+
+mod common;
+
+use common::Site;
+
+fn feed(site: &Site, path: &str) -> atom_syndication::Feed {
+    site.output(path)
+        .parse::<atom_syndication::Feed>()
+        .unwrap_or_else(|e| panic!("{path} is not Atom: {e}"))
+}
+
+#[test]
+fn site_feed_lists_the_newest_articles_with_absolute_links() {
+    let site = Site::fixture("tagged");
+    site.build();
+    let f = feed(&site, "atom.xml");
+    assert_eq!(f.title().as_str(), "Tagged fixture");
+    let titles: Vec<&str> = f.entries().iter().map(|e| e.title().as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Epsilon numeric",
+            "Delta reciprocal",
+            "Gamma reciprocal",
+            "Beta sequential",
+            "Alpha pooled"
+        ]
+    );
+    let first = &f.entries()[0];
+    assert_eq!(
+        first.links()[0].href(),
+        "https://tagged.example.org/articles/epsilon/"
+    );
+    assert!(
+        first
+            .content()
+            .and_then(|c| c.value())
+            .unwrap_or_default()
+            .contains("Epsilon")
+    );
+    assert!(first.categories().iter().any(|c| c.term() == "follow-up"));
+    assert_eq!(f.updated().to_rfc3339(), "2026-05-01T00:00:00+00:00");
+}
+
+#[test]
+fn level_feeds_and_feed_settings() {
+    let site = Site::fixture("tagged");
+    let config = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[feed]\ncount = 1\ncontent = \"summary\"\n"),
+    );
+    site.build();
+    let f = feed(&site, "levels/reciprocal/atom.xml");
+    let titles: Vec<&str> = f.entries().iter().map(|e| e.title().as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Delta reciprocal"],
+        "newest reciprocal article only (count = 1)"
+    );
+    assert!(f.entries()[0].content().is_none(), "summary only");
+    assert!(f.entries()[0].summary().is_some());
+}
+
+#[test]
+fn sitemap_lists_every_page_and_robots_points_to_it() {
+    let site = Site::fixture("tagged");
+    site.build();
+    let sitemap = site.output("sitemap.xml");
+    let locs: Vec<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_string())
+        .collect();
+    let mut pages = 0;
+    for entry in site.entries("public") {
+        if let Some(dir) = entry.strip_suffix("index.html") {
+            let url = format!("https://tagged.example.org/{dir}");
+            assert!(locs.contains(&url), "sitemap lacks {url}");
+            pages += 1;
+        }
+    }
+    assert_eq!(locs.len(), pages, "no extra entries");
+    assert!(sitemap.contains(
+        "<loc>https://tagged.example.org/articles/gamma/</loc>\n    <lastmod>2026-03-01</lastmod>"
+    ));
+    assert!(
+        site.output("robots.txt")
+            .contains("Sitemap: https://tagged.example.org/sitemap.xml")
+    );
+}
+
+#[test]
+fn aliases_redirect_to_the_new_url() {
+    let site = Site::fixture("tagged");
+    let gamma = std::fs::read_to_string(site.path("content/articles/gamma.md")).unwrap();
+    site.write(
+        "content/articles/gamma.md",
+        gamma.replacen(
+            "---\n",
+            "---\naliases: [/old/gamma/, /2025/gamma.html]\n",
+            1,
+        ),
+    );
+    site.build();
+    for path in ["old/gamma/index.html", "2025/gamma.html"] {
+        let html = site.output(path);
+        assert!(html.contains("<meta http-equiv=\"refresh\" content=\"0; url=https://tagged.example.org/articles/gamma/\">"), "{path}");
+        assert!(html.contains(
+            "<link rel=\"canonical\" href=\"https://tagged.example.org/articles/gamma/\">"
+        ));
+    }
+}
+
+#[test]
+fn articles_carry_open_graph_and_json_ld() {
+    let site = Site::fixture("tagged");
+    site.build();
+    let html = site.output("articles/gamma/index.html");
+    assert!(html.contains("<meta property=\"og:title\" content=\"Gamma reciprocal\">"));
+    assert!(html.contains("<meta property=\"og:type\" content=\"article\">"));
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let json: serde_json::Value =
+        serde_json::from_str(&html[start..start + html[start..].find("</script>").unwrap()])
+            .expect("valid JSON-LD");
+    assert_eq!(json["@type"], "Article");
+    assert_eq!(json["headline"], "Gamma reciprocal");
+    assert_eq!(json["datePublished"], "2026-03-01");
+}
+
+#[test]
+fn a_subpath_base_url_prefixes_every_link() {
+    let site = Site::fixture("tagged");
+    site.build_with(|o| o.base_url = Some("https://example.org/coach/".into()));
+    for entry in site
+        .entries("public")
+        .into_iter()
+        .filter(|e| e.ends_with(".html"))
+    {
+        let html = site.output(&entry);
+        for attr in [" href=\"", " src=\""] {
+            for (i, _) in html.match_indices(attr) {
+                let value = html[i + attr.len()..].split('"').next().unwrap();
+                if value.starts_with('/') {
+                    assert!(value.starts_with("/coach/"), "{entry}: {value}");
+                }
+            }
+        }
+    }
+    assert!(
+        feed(&site, "atom.xml").entries()[0].links()[0]
+            .href()
+            .starts_with("https://example.org/coach/articles/")
+    );
+}
