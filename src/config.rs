@@ -32,8 +32,8 @@ pub struct Config {
     pub vocabulary: VocabularyConfig,
     pub newsletter: NewsletterConfig,
     pub feed: FeedConfig,
-    /// True under `huddle serve`, whose local endpoint takes stub sign-ups.
-    pub newsletter_local: bool,
+    /// True under `huddle serve` (see `BuildOptions::dev_server`).
+    pub dev_server: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -217,7 +217,7 @@ pub fn parse_config(
             backlinks: raw.backlinks,
             newsletter: raw.newsletter,
             feed: raw.feed,
-            newsletter_local: false,
+            dev_server: false,
             vocabulary: raw.vocabulary,
         }),
         _ => Err(errors),

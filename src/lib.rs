@@ -56,8 +56,10 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Set by `huddle serve`: the stub newsletter form posts to serve's local endpoint.
-    pub local_newsletter: bool,
+    /// Set by `huddle serve`: the stub newsletter form posts to serve's local
+    /// endpoint, and CSS/JS keep their plain names (no content hash), so a CSS
+    /// edit changes only the stylesheet and is swapped in without a reload.
+    pub dev_server: bool,
 }
 
 impl BuildOptions {
@@ -67,7 +69,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
-            local_newsletter: false,
+            dev_server: false,
         }
     }
 
@@ -99,7 +101,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     let root = &opts.root;
     let mut timer = StageTimer::from_env();
     let mut config = config::load_config(root, opts.base_url.as_deref())?;
-    config.newsletter_local = opts.local_newsletter;
+    config.dev_server = opts.dev_server;
     let vocab = vocab::Vocabulary::from_config(&config.vocabulary);
     let mut problems: Vec<Diagnostic> = Vec::new();
 

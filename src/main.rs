@@ -105,7 +105,7 @@ fn main() -> ExitCode {
                     output,
                     base_url,
                     drafts: site.drafts,
-                    local_newsletter: false,
+                    dev_server: false,
                 };
                 let started = std::time::Instant::now();
                 huddle::build(&opts).map(|r| {
@@ -123,7 +123,7 @@ fn main() -> ExitCode {
                     output: None,
                     base_url: None,
                     drafts: site.drafts,
-                    local_newsletter: false,
+                    dev_server: false,
                 };
                 huddle::check(&opts).map(|warnings| {
                     print_all(&warnings, styled);

@@ -151,6 +151,8 @@ pub fn render_site(
     vocab: &Vocabulary,
     static_files: &[StaticFile],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let (static_paths, static_urls) =
+        fingerprint(static_files, &config.base_path, !config.dev_server);
     let unlisted = Views {
         config,
         vocab,
@@ -173,11 +175,10 @@ pub fn render_site(
     {
         let global = templates.tera.global_context();
         global.insert("config", &views.config_view());
+        global.insert("assets", &static_urls);
         global.insert(
             "newsletter",
-            &config
-                .newsletter
-                .form(&config.base_path, config.newsletter_local),
+            &config.newsletter.form(&config.base_path, config.dev_server),
         );
         let site_sections: Vec<LinkView> = graph
             .pages
@@ -379,9 +380,9 @@ pub fn render_site(
     if !errors.is_empty() {
         return Err(errors);
     }
-    for s in static_files {
+    for (s, path) in static_files.iter().zip(static_paths) {
         files.push(OutputFile {
-            path: OutputPath::new(s.rel_path.clone()),
+            path: OutputPath::new(path),
             content: OutputContent::Copy(s.source.clone()),
         });
     }
@@ -392,6 +393,45 @@ pub fn render_site(
         });
     }
     Ok(files)
+}
+
+/// Output paths of the static files, with a content hash in the names of CSS
+/// and JavaScript files (`style.3f9a0c12d4.css`) so browsers and CDNs may cache
+/// them for ever; and the URL of each file by its source name, for templates
+/// (`assets["style.css"]`).
+fn fingerprint(
+    static_files: &[StaticFile],
+    base_path: &str,
+    hash_names: bool,
+) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
+    use sha2::{Digest, Sha256};
+    let mut paths = Vec::with_capacity(static_files.len());
+    let mut urls = std::collections::BTreeMap::new();
+    for f in static_files {
+        let rel = f.rel_path.as_str();
+        let hashed = match rel.rsplit_once('.') {
+            Some((stem, ext @ ("css" | "js"))) if hash_names => {
+                let bytes = match &f.source {
+                    FileSource::Embedded(b) => Some(b.to_vec()),
+                    FileSource::Disk(p) => std::fs::read(p).ok(),
+                };
+                // An unreadable file keeps its name; the writer reports the read error.
+                bytes.map(|b| {
+                    let digest = Sha256::digest(&b);
+                    let hex: String = digest.iter().take(5).map(|x| format!("{x:02x}")).collect();
+                    format!("{stem}.{hex}.{ext}")
+                })
+            }
+            _ => None,
+        }
+        .unwrap_or_else(|| rel.to_string());
+        urls.insert(
+            rel.to_string(),
+            format!("{base_path}{}", crate::graph::encode_path(&hashed)),
+        );
+        paths.push(hashed);
+    }
+    (paths, urls)
 }
 
 /// One output file to render.

@@ -137,7 +137,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         output: None,
         base_url: Some(base_url.clone()),
         drafts: opts.drafts,
-        local_newsletter: true,
+        dev_server: true,
     };
 
     let (events, _) = broadcast::channel(64);

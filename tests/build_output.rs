@@ -153,11 +153,25 @@ fn site_templates_and_static_files_override_the_theme() {
             .contains("class=\"skip-link\""),
         "other templates still come from the theme"
     );
-    assert_eq!(site.output("extra.css"), "/* site static */\n");
-    assert!(site.has_output("style.css"));
+    assert_eq!(
+        site.output(&fingerprinted(&site, "extra", "css")),
+        "/* site static */\n"
+    );
+    let theme_css = fingerprinted(&site, "style", "css");
     site.write("static/style.css", "/* mine */");
     site.build();
-    assert_eq!(site.output("style.css"), "/* mine */");
+    let mine = fingerprinted(&site, "style", "css");
+    assert_eq!(site.output(&mine), "/* mine */");
+    assert_ne!(mine, theme_css, "new content, new name");
+    assert!(
+        !site.has_output(&theme_css),
+        "the old stylesheet is removed"
+    );
+    assert!(
+        site.output("index.html")
+            .contains(&format!("href=\"/{mine}\"")),
+        "pages link the new name"
+    );
 }
 
 #[test]
@@ -260,7 +274,7 @@ fn base_url_flag_changes_canonical_urls() {
     assert!(html.contains(
         r#"<link rel="canonical" href="https://preview.example.net/coach/articles/plan/">"#
     ));
-    assert!(html.contains(r#"href="/coach/style.css""#));
+    assert!(html.contains(r#"<link rel="stylesheet" href="/coach/style."#));
 }
 
 #[cfg(unix)]
@@ -278,4 +292,24 @@ fn a_symlink_loop_is_skipped_with_a_warning() {
         report.warnings
     );
     assert!(site.has_output("articles/plan/index.html"));
+}
+
+/// The output name of a fingerprinted static file: `style.<hash>.css`.
+fn fingerprinted(site: &Site, stem: &str, ext: &str) -> String {
+    let names: Vec<String> = site
+        .entries("public")
+        .into_iter()
+        .filter(|e| {
+            e.starts_with(&format!("{stem}."))
+                && e.ends_with(&format!(".{ext}"))
+                && !e.contains('/')
+        })
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let hash = &names[0][stem.len() + 1..names[0].len() - ext.len() - 1];
+    assert!(
+        hash.len() == 10 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{hash}"
+    );
+    names[0].clone()
 }

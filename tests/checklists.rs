@@ -54,7 +54,7 @@ fn task_lists_become_checkboxes_with_labels() {
         "a list in a quote is a checklist too"
     );
     assert!(
-        html.contains("checklists.js"),
+        html.contains("<script src=\"/checklists.") && html.contains(".js\" defer>"),
         "the page loads the checklist script"
     );
 }

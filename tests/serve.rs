@@ -149,7 +149,7 @@ fn after_a_sequence_of_edits_serve_matches_a_fresh_build() {
     let mut opts = huddle::BuildOptions::new(site.root());
     opts.output = Some(fresh.path().join("out"));
     opts.base_url = Some(format!("{}/", server.url));
-    opts.local_newsletter = true; // serve's stub form posts to its local endpoint
+    opts.dev_server = true; // as serve builds: local newsletter endpoint, plain asset names
     huddle::build(&opts).unwrap_or_else(|e| panic!("{e:?}"));
     let out = fresh.path().join("out");
     let mut compared = 0;
