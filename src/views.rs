@@ -477,7 +477,7 @@ impl<'a> Views<'a> {
     }
 
     /// The site's main navigation: home, top-level sections, the three
-    /// taxonomies, then top-level pages (by title).
+    /// taxonomies, the checklists page, then top-level pages (by title).
     pub fn menu(&self) -> Vec<LinkView<'a>> {
         let mut menu = vec![LinkView {
             title: "Home",
@@ -505,6 +505,10 @@ impl<'a> Views<'a> {
             title,
             url: self.url(&format!("{kind}/")),
         }));
+        menu.push(LinkView {
+            title: "Checklists",
+            url: self.url("checklists/"),
+        });
         let mut pages: Vec<&Page> = self
             .graph
             .pages

@@ -117,6 +117,10 @@ fn home_shows_the_three_levels_with_management_types() {
         assert!(home.contains(m), "{m}");
     }
     assert!(home.contains("href=\"/practices/follow-up/\""));
+    assert!(
+        home.contains("<a href=\"/checklists/\">Checklists</a>"),
+        "the menu links the checklists page"
+    );
     assert!(home.contains("href=\"/attitudes/openness/\""));
 }
 
