@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::feeds::FeedConfig;
 use crate::newsletter::NewsletterConfig;
+use crate::search::SearchConfig;
 use crate::vocab::VocabularyConfig;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -32,6 +33,7 @@ pub struct Config {
     pub vocabulary: VocabularyConfig,
     pub newsletter: NewsletterConfig,
     pub feed: FeedConfig,
+    pub search: SearchConfig,
     /// True under `huddle serve` (see `BuildOptions::dev_server`).
     pub dev_server: bool,
 }
@@ -95,6 +97,8 @@ struct RawConfig {
     newsletter: NewsletterConfig,
     #[serde(default)]
     feed: FeedConfig,
+    #[serde(default)]
+    search: SearchConfig,
 }
 
 fn default_language() -> String {
@@ -217,6 +221,7 @@ pub fn parse_config(
             backlinks: raw.backlinks,
             newsletter: raw.newsletter,
             feed: raw.feed,
+            search: raw.search,
             dev_server: false,
             vocabulary: raw.vocabulary,
         }),

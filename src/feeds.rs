@@ -240,6 +240,12 @@ pub fn sitemap(views: &Views, newsletter: bool) -> Vec<SitemapEntry> {
         loc: views.permalink("checklists/"),
         lastmod: newest(&graph.articles),
     });
+    if views.config.search.enabled {
+        entries.push(SitemapEntry {
+            loc: views.permalink("search/"),
+            lastmod: None,
+        });
+    }
     if newsletter {
         entries.push(SitemapEntry {
             loc: views.permalink("newsletter/"),

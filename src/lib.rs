@@ -35,6 +35,7 @@ pub mod output;
 pub mod related;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod taxonomy;
 pub mod views;
@@ -146,11 +147,19 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     let (mut pages, assets, urls, mut url_errors) =
         graph::assign_urls(sources, content.assets, &config);
     problems.append(&mut url_errors);
+    // `huddle serve` does not index: an author's save never waits for search.
+    let searching = config.search.enabled && !opts.dev_server;
+    let text_words = if searching {
+        search::words_to_collect(&config.search)
+    } else {
+        0
+    };
     pages.par_iter_mut().for_each(|page| {
         let body = &page.source.text[page.source.body_start..];
         let ctx = markdown::LinkContext {
             page_rel_path: &page.source.rel_path,
             urls: &urls,
+            text_words,
         };
         page.body = markdown::render_body(body, page.source.body_start, &ctx);
     });
@@ -187,6 +196,13 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
             std::sync::Mutex::new(std::mem::take(&mut p.body.html))
         })
         .collect();
+    // The search index builds on its own thread while the pages render.
+    let pending_index = searching.then(|| {
+        search::start_index(
+            search_records(&mut site_graph, &config, &vocab),
+            config.language.clone(),
+        )
+    });
     timer.mark("cross-linked");
     let static_files = load::load_static(root, &config.theme);
     let files = render::render_site(
@@ -203,6 +219,11 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         e
     })?;
     timer.mark("rendered");
+    let mut files = files;
+    if let Some(pending) = pending_index {
+        files.extend(pending.finish().map_err(|d| vec![d])?);
+        timer.mark("search index");
+    }
     if let Some(dup) = first_duplicate(&files) {
         problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
             .with_help("rename the static file or the page"));
@@ -213,6 +234,73 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
         pages: site_graph.pages.len(),
         warnings: problems,
     })
+}
+
+/// The index's records: every page that is not a list, with its text (taken
+/// from the page: it is not needed after this) and its tags as filters.
+fn search_records(
+    graph: &mut graph::SiteGraph,
+    config: &config::Config,
+    vocab: &vocab::Vocabulary,
+) -> Vec<search::SearchRecord> {
+    graph
+        .pages
+        .iter_mut()
+        .filter(|p| p.kind == graph::PageKind::Page)
+        .map(|p| {
+            let meta = &p.source.meta;
+            let level: Vec<String> = meta
+                .tags
+                .level
+                .map(|l| vocab.levels[l.0].name.clone())
+                .into_iter()
+                .collect();
+            let attitudes: Vec<String> = meta
+                .tags
+                .attitudes
+                .iter()
+                .map(|t| vocab.attitudes[t.0].name.clone())
+                .collect();
+            let practices: Vec<String> = meta
+                .tags
+                .practices
+                .iter()
+                .map(|t| vocab.practices[t.0].name.clone())
+                .collect();
+            let tags: Vec<&str> = level
+                .iter()
+                .chain(&attitudes)
+                .chain(&practices)
+                .map(String::as_str)
+                .collect();
+            let headings: Vec<&str> = p.body.toc.iter().map(|h| h.title.as_str()).collect();
+            let text = format!(
+                "{} {} {} {}",
+                meta.description,
+                headings.join(" "),
+                tags.join(" "),
+                std::mem::take(&mut p.body.text)
+            );
+            let tags = tags.join(" · ");
+            let mut filters = std::collections::BTreeMap::new();
+            for (name, values) in [
+                ("level", level),
+                ("attitude", attitudes),
+                ("practice", practices),
+            ] {
+                if !values.is_empty() {
+                    filters.insert(name.to_string(), values);
+                }
+            }
+            search::SearchRecord {
+                url: format!("{}{}", config.base_path, graph::encode_path(&p.path)),
+                title: meta.title.clone(),
+                text,
+                tags,
+                filters,
+            }
+        })
+        .collect()
 }
 
 /// With `HUDDLE_TIMINGS=1`, prints how long each stage took (for the benchmark).

@@ -43,6 +43,8 @@ pub struct RenderedBody {
     pub word_count: usize,
     pub links: Vec<InternalLink>,
     pub checklists: Vec<Checklist>,
+    /// Body text for the search index (empty unless asked for).
+    pub text: String,
 }
 
 /// What the renderer needs to rewrite links: where the page is, and every content
@@ -51,6 +53,8 @@ pub struct LinkContext<'a> {
     /// The page's source path relative to content/: `articles/foo.md`.
     pub page_rel_path: &'a str,
     pub urls: &'a HashMap<String, String>,
+    /// How many words of body text to keep for the search index (0: none).
+    pub text_words: usize,
 }
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -73,6 +77,9 @@ pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> Rende
     let mut out = RenderedBody::default();
     assign_heading_ids(&mut events, &mut out);
     out.word_count = count_words(&events);
+    if links.text_words > 0 {
+        out.text = plain_text(&events, links.text_words);
+    }
     for (event, range) in events.iter_mut() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
             && let Some(link) = classify_link(
@@ -175,6 +182,27 @@ fn count_words(events: &[(Event, Range<usize>)]) -> usize {
         }
     }
     words
+}
+
+/// The body's words, space-separated, at most `limit` of them (for search).
+fn plain_text(events: &[(Event, Range<usize>)], limit: usize) -> String {
+    let mut text = String::new();
+    let mut words = 0;
+    for (e, _) in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            for w in t.split_whitespace() {
+                if words == limit {
+                    return text;
+                }
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(w);
+                words += 1;
+            }
+        }
+    }
+    text
 }
 
 /// The events before `<!-- more -->`, else the first paragraph, as HTML.
@@ -359,6 +387,7 @@ mod tests {
             &LinkContext {
                 page_rel_path: "articles/a.md",
                 urls: &urls,
+                text_words: 0,
             },
         )
     }

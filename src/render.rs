@@ -70,6 +70,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "taxonomy_term.html",
         "checklists.html",
         "newsletter.html",
+        "search.html",
         "atom.xml",
         "sitemap.xml",
         "robots.txt",
@@ -240,6 +241,9 @@ pub fn render_site(
         jobs.extend((0..count).map(|t| Job::Term(kind, t)));
     }
     jobs.push(Job::Checklists);
+    if config.search.enabled {
+        jobs.push(Job::Search);
+    }
     jobs.push(Job::Feed(None));
     jobs.extend((0..vocab.levels.len()).map(|l| Job::Feed(Some(l))));
     jobs.push(Job::Sitemap);
@@ -333,6 +337,17 @@ pub fn render_site(
                 let mut ctx = context(&path);
                 ctx.insert("feed", &feed);
                 render_one(templates, "atom.xml", &ctx, OutputPath::new(path))
+            }
+            Job::Search => {
+                let mut ctx = context("search/");
+                // Under `huddle serve` there is no index (see lib.rs).
+                ctx.insert("search_index", &!config.dev_server);
+                render_one(
+                    templates,
+                    "search.html",
+                    &ctx,
+                    OutputPath::new("search/index.html".into()),
+                )
             }
             Job::Sitemap => {
                 let mut ctx = context("sitemap.xml");
@@ -441,6 +456,7 @@ enum Job {
     Taxonomy(&'static str),
     Term(&'static str, usize),
     Checklists,
+    Search,
     Newsletter,
     /// The site's feed (None) or a level's.
     Feed(Option<usize>),

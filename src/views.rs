@@ -509,6 +509,12 @@ impl<'a> Views<'a> {
             title: "Checklists",
             url: self.url("checklists/"),
         });
+        if self.config.search.enabled {
+            menu.push(LinkView {
+                title: "Search",
+                url: self.url("search/"),
+            });
+        }
         let mut pages: Vec<&Page> = self
             .graph
             .pages

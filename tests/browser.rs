@@ -72,6 +72,8 @@ fn serve(dir: PathBuf) -> String {
                         Some("html") => "text/html; charset=utf-8",
                         Some("css") => "text/css",
                         Some("js") => "text/javascript",
+                        Some("json") => "application/json",
+                        Some("wasm") => "application/wasm",
                         _ => "application/octet-stream",
                     };
                     tiny_http::Response::from_data(bytes).with_header(
@@ -488,5 +490,52 @@ fn under_serve_a_sign_up_reaches_the_local_file_and_a_dead_endpoint_shows_the_er
             .lines()
             .count(),
         1
+    );
+}
+
+#[test]
+fn search_finds_articles_by_their_words_and_filters_by_tag() {
+    let (_site, base, _profile, _browser, tab) = setup();
+    tab.navigate_to(&format!("{base}/search/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    let input = tab
+        .wait_for_element(".pagefind-ui__search-input")
+        .expect("search field");
+    input.click().expect("focus");
+    input.type_into("marker").expect("type");
+    // "The plan" says "Before the marker"; the checklist article does not.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let titles = text_of(
+            &tab,
+            "[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.textContent).join('|')",
+        );
+        if titles.contains("The plan") {
+            assert!(!titles.contains("Checklist test"), "{titles}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no result: {titles:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let tags = text_of(
+        &tab,
+        "document.querySelector('.search-tags') ? document.querySelector('.search-tags').textContent : ''",
+    );
+    assert!(
+        tags.contains("Sequential"),
+        "results show their tags: {tags:?}"
+    );
+    let filters = text_of(
+        &tab,
+        "document.querySelector('.pagefind-ui__filter-panel') ? document.querySelector('.pagefind-ui__filter-panel').textContent : ''",
+    );
+    assert!(
+        filters.contains("level") && filters.contains("practice"),
+        "level and practice filters: {filters:?}"
     );
 }

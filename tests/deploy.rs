@@ -158,3 +158,49 @@ fn a_subpath_base_url_prefixes_every_link() {
             .starts_with("https://example.org/coach/articles/")
     );
 }
+
+#[test]
+fn search_page_and_pagefind_index() {
+    let site = Site::fixture("tagged");
+    site.build();
+    assert!(site.has_output("pagefind/pagefind.js") && site.has_output("pagefind/pagefind-ui.js"));
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.output("pagefind/pagefind-entry.json"))
+            .expect("Pagefind entry file");
+    assert_eq!(
+        entry["languages"]["en"]["page_count"], 5,
+        "the five articles are indexed: {entry}"
+    );
+    let page = site.output("search/index.html");
+    assert!(page.contains("/pagefind/pagefind-ui.js"));
+    // Without JavaScript, the page still offers the topics.
+    for href in [
+        "/levels/pooled/",
+        "/attitudes/openness/",
+        "/practices/follow-up/",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    assert!(
+        site.output("index.html")
+            .contains("<a href=\"/search/\">Search</a>")
+    );
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let site = Site::fixture("tagged");
+    site.build();
+    let config = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[search]\nenabled = false\n"),
+    );
+    site.build();
+    assert!(
+        !site.has_output("pagefind"),
+        "a later build removes the old index"
+    );
+    assert!(!site.has_output("search/index.html"));
+    assert!(!site.output("index.html").contains("/search/"));
+}

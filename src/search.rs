@@ -1,0 +1,126 @@
+//! Site search with Pagefind: the text the markdown stage extracted, with each
+//! article's level, attitudes and practices as filters, goes into Pagefind's
+//! index in memory, on its own thread while the pages render; its files (index
+//! chunks, the search UI) then go to the output stage like any other file.
+
+use std::collections::BTreeMap;
+use std::thread::JoinHandle;
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::graph::OutputPath;
+use crate::render::{OutputContent, OutputFile};
+
+/// `[search]` in site.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    pub enabled: bool,
+    pub index: SearchIndex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchIndex {
+    /// Every word of every page.
+    Full,
+    /// Title, description, tags, headings and the opening words only: a
+    /// smaller, faster index.
+    Summary,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            index: SearchIndex::Full,
+        }
+    }
+}
+
+/// Words of body text the markdown stage keeps for the index (0: none).
+pub fn words_to_collect(config: &SearchConfig) -> usize {
+    match (config.enabled, config.index) {
+        (false, _) => 0,
+        (true, SearchIndex::Full) => usize::MAX,
+        (true, SearchIndex::Summary) => 60,
+    }
+}
+
+/// One page for the index.
+pub struct SearchRecord {
+    /// The page's URL with the base path.
+    pub url: String,
+    pub title: String,
+    pub text: String,
+    /// Shown with each result: "Reciprocal · Openness · Follow-up".
+    pub tags: String,
+    /// `level`, `attitude`, `practice` → names.
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// An index being built on its own thread.
+pub struct PendingIndex(JoinHandle<Result<Vec<OutputFile>, String>>);
+
+/// Starts indexing `records` in the background.
+pub fn start_index(records: Vec<SearchRecord>, language: String) -> PendingIndex {
+    PendingIndex(std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async move {
+            let options = PagefindServiceConfig::builder()
+                .force_language(language.clone())
+                .build();
+            let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+            for r in records {
+                let meta =
+                    BTreeMap::from([("title".to_string(), r.title), ("tags".to_string(), r.tags)]);
+                index
+                    .add_custom_record(
+                        r.url,
+                        r.text,
+                        language.clone(),
+                        Some(meta),
+                        Some(r.filters),
+                        None,
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let files = index.get_files().await.map_err(|e| e.to_string())?;
+            Ok(files
+                .into_iter()
+                .map(|f| {
+                    let name = f.filename.to_string_lossy().replace('\\', "/");
+                    let name = name
+                        .trim_start_matches('/')
+                        .trim_start_matches("pagefind/")
+                        .to_string();
+                    OutputFile {
+                        path: OutputPath::new(format!("pagefind/{name}")),
+                        content: OutputContent::Bytes(f.contents),
+                    }
+                })
+                .collect())
+        })
+    }))
+}
+
+impl PendingIndex {
+    /// Waits for the index and returns its files.
+    pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let failed = |why: String| {
+            Diagnostic::file_error("search index", format!("Pagefind could not build the search index: {why}"))
+                .with_help("set enabled = false under [search] in site.toml to build without search, and report this")
+        };
+        match self.0.join() {
+            Ok(result) => result.map_err(failed),
+            Err(_) => Err(failed("the indexing thread stopped unexpectedly".into())),
+        }
+    }
+}
