@@ -20,6 +20,7 @@
 #   SEED=1            seed for bench/gen_site.py
 #   GEN_CORPUS=path   peer generator; a relative path is taken from the
 #                     current folder if it exists there, else from the repo root
+#   SEARCH=off|full|summary  the site's [search] setting (default: huddle's, full)
 #   OUT_ROOT=dir      where the outputs go (default: SCRATCH); e.g. /dev/shm to
 #                     take the VM disk's file-creation cost out of the figures
 #   SCRATCH=dir       where sites, outputs and logs go, outside the repo (default:
@@ -197,6 +198,11 @@ for n in "${sizes[@]}"; do
     for corpus in "${corpora[@]}"; do
         site=$scratch/site-$corpus-$n
         [ -d "$site" ] || continue
+        # SEARCH=off|full|summary sets [search] in the generated site.toml.
+        case ${SEARCH:-} in
+            off) printf '\n[search]\nenabled = false\n' >> "$site/site.toml" ;;
+            full|summary) printf '\n[search]\nindex = "%s"\n' "$SEARCH" >> "$site/site.toml" ;;
+        esac
         out=${OUT_ROOT:-$scratch}/out-$corpus-$n
         measure "$corpus" "$n" cold "$site" "$out"
         measure "$corpus" "$n" rebuild "$site" "$out"

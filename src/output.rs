@@ -148,6 +148,10 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
     let owned;
     let bytes: &[u8] = match content {
         OutputContent::Bytes(b) => b,
+        OutputContent::Packed(_) => {
+            owned = content.unpack()?;
+            &owned
+        }
         OutputContent::Copy(FileSource::Embedded(b)) => b,
         OutputContent::Copy(FileSource::Disk(src)) => {
             owned = fs::read(src)?;

@@ -21,7 +21,24 @@ use crate::vocab::Vocabulary;
 #[derive(Debug, Clone)]
 pub enum OutputContent {
     Bytes(Vec<u8>),
+    /// A rendered page, LZ4-compressed while it waits for the writer: the whole
+    /// site is held until every page rendered, and HTML shrinks about 4x.
+    Packed(Vec<u8>),
     Copy(FileSource),
+}
+
+impl OutputContent {
+    /// The bytes of a `Packed` file (or a copy of `Bytes`).
+    pub fn unpack(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            OutputContent::Bytes(b) => Ok(b.clone()),
+            OutputContent::Packed(p) => {
+                lz4_flex::decompress_size_prepended(p).map_err(std::io::Error::other)
+            }
+            OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
+            OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(p),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -478,7 +495,7 @@ fn render_one(
         .render(name, ctx)
         .map(|html| OutputFile {
             path,
-            content: OutputContent::Bytes(html.into_bytes()),
+            content: OutputContent::Packed(lz4_flex::compress_prepend_size(html.as_bytes())),
         })
         .map_err(|e| template_diagnostic(&e, &templates.files))
 }

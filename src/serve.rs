@@ -243,6 +243,9 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
         for f in site.files {
             let bytes: Result<Vec<u8>, _> = match f.content {
                 OutputContent::Bytes(b) => Ok(b),
+                ref packed @ OutputContent::Packed(_) => packed
+                    .unpack()
+                    .map_err(|e| Diagnostic::file_error(f.path.as_str(), e.to_string())),
                 OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
                 OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(&p).map_err(|e| {
                     Diagnostic::file_error(
