@@ -99,6 +99,14 @@ pub struct BuildReport {
 /// Runs every stage but the writer: everything `huddle check` validates.
 /// On failure, the list holds every error found (and the warnings).
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
+    render_site_with(opts, !opts.dev_server)
+}
+
+/// `index_search`: build the search index (`huddle build`); `check` and `serve` skip it.
+fn render_site_with(
+    opts: &BuildOptions,
+    index_search: bool,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut timer = StageTimer::from_env();
     let mut config = config::load_config(root, opts.base_url.as_deref())?;
@@ -147,8 +155,8 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     let (mut pages, assets, urls, mut url_errors) =
         graph::assign_urls(sources, content.assets, &config);
     problems.append(&mut url_errors);
-    // `huddle serve` does not index: an author's save never waits for search.
-    let searching = config.search.enabled && !opts.dev_server;
+    // `huddle serve` and `check` do not index: an author's save never waits for search.
+    let searching = config.search.enabled && index_search;
     let text_words = if searching {
         search::words_to_collect(&config.search)
     } else {
@@ -352,7 +360,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 
 /// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    render_site(opts).map(|s| s.warnings)
+    render_site_with(opts, false).map(|s| s.warnings)
 }
 
 fn display_output(root: &Path, out: &Path) -> String {
