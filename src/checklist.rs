@@ -44,14 +44,9 @@ fn short_slug(text: &str, max: usize) -> String {
     }
 }
 
+/// Checklist and item ids count repeats from 2 (`-2`, `-3`, ...).
 fn unique(base: String, used: &mut HashSet<String>) -> String {
-    if used.insert(base.clone()) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| used.insert(c.clone()))
-        .unwrap_or(base) // the range is unbounded, so `find` always returns
+    crate::markdown::unique_name(base, used, 2)
 }
 
 fn is_inline(tag: &Tag) -> bool {

@@ -155,10 +155,16 @@ fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
     if base.is_empty() {
         base = "section".into();
     }
+    unique_name(base, used, 1)
+}
+
+/// `base`, or `base-<first>`, `base-<first + 1>`, ... whichever is not in `used`
+/// yet; records the one returned.
+pub(crate) fn unique_name(base: String, used: &mut HashSet<String>, first: usize) -> String {
     if used.insert(base.clone()) {
         return base;
     }
-    (1..)
+    (first..)
         .map(|n| format!("{base}-{n}"))
         .find(|candidate| used.insert(candidate.clone()))
         .unwrap_or(base) // the range is unbounded, so `find` always returns

@@ -246,14 +246,7 @@ fn boxes_still_tick_without_javascript() {
 #[test]
 fn the_page_reloads_by_itself_after_its_markdown_is_saved() {
     let site = Site::fixture("basic");
-    let server = Server::start(&site);
-    let profile = tempfile::tempdir().expect("profile dir");
-    let browser = browser(profile.path());
-    let tab = browser.new_tab().expect("tab");
-    tab.navigate_to(&format!("{}/articles/plan/", server.url))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("load");
+    let (server, _profile, _browser, tab) = open_under_serve(&site, "/articles/plan/");
     // Wait until the page's live-reload stream is connected.
     tab.wait_for_element("script[src='/__huddle/live.js']")
         .expect("live reload script");
@@ -270,23 +263,14 @@ fn the_page_reloads_by_itself_after_its_markdown_is_saved() {
         ),
     );
     events.wait_for("reload", "/articles/plan/index.html");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let text = tab
-            .evaluate("document.body ? document.body.innerText : ''", false)
-            .ok()
-            .and_then(|v| v.value)
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+    wait_until("the page did not reload with the new text", || {
+        let text = text_of(&tab, "document.body ? document.body.innerText : ''");
         if text.contains("Saved while the browser watched.") {
-            break;
+            Ok(())
+        } else {
+            Err(String::new())
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the page did not reload with the new text"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    });
     let marker = tab
         .evaluate("typeof window.huddleMarker", false)
         .expect("evaluate");
@@ -303,14 +287,7 @@ fn the_page_reloads_by_itself_after_its_markdown_is_saved() {
 #[test]
 fn a_broken_save_shows_an_overlay_until_it_is_fixed() {
     let site = Site::fixture("basic");
-    let server = Server::start(&site);
-    let profile = tempfile::tempdir().expect("profile dir");
-    let browser = browser(profile.path());
-    let tab = browser.new_tab().expect("tab");
-    tab.navigate_to(&format!("{}/articles/plan/", server.url))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("load");
+    let (server, _profile, _browser, tab) = open_under_serve(&site, "/articles/plan/");
     let events = server.events();
     let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
     site.write(
@@ -329,14 +306,39 @@ fn a_broken_save_shows_an_overlay_until_it_is_fixed() {
     site.write("content/articles/plan.md", &plan);
     // Back to the last good build: nothing changed, but the reload still comes.
     events.wait_for("reload", "paths");
+    wait_until("the overlay stayed after the fix", || {
+        if tab.find_element("#huddle-error-overlay").is_ok() {
+            Err(String::new())
+        } else {
+            Ok(())
+        }
+    });
+}
+
+/// Polls `done` every 50 ms for up to 20 s; fails with `what` (and the last
+/// detail `done` gave) if it never holds.
+fn wait_until(what: &str, mut done: impl FnMut() -> Result<(), String>) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while tab.find_element("#huddle-error-overlay").is_ok() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the overlay stayed after the fix"
-        );
+    loop {
+        match done() {
+            Ok(()) => return,
+            Err(detail) => assert!(std::time::Instant::now() < deadline, "{what}: {detail}"),
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A site served by `huddle serve --watch`, with Chromium open on `path`.
+fn open_under_serve(site: &Site, path: &str) -> (Server, tempfile::TempDir, Browser, Arc<Tab>) {
+    let server = Server::start(site);
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{}{path}", server.url))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    (server, profile, browser, tab)
 }
 
 fn text_of(tab: &Tab, js: &str) -> String {
@@ -349,15 +351,16 @@ fn text_of(tab: &Tab, js: &str) -> String {
 
 /// Waits until `js` (a string expression) is non-empty, and returns it.
 fn wait_text(tab: &Tab, js: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let t = text_of(tab, js);
-        if !t.is_empty() {
-            return t;
+    let mut text = String::new();
+    wait_until(&format!("nothing from {js}"), || {
+        text = text_of(tab, js);
+        if text.is_empty() {
+            Err(String::new())
+        } else {
+            Ok(())
         }
-        assert!(std::time::Instant::now() < deadline, "nothing from {js}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    });
+    text
 }
 
 fn subscribe(tab: &Tab, address: &str) {
@@ -373,6 +376,18 @@ fn subscribe(tab: &Tab, address: &str) {
         .expect("button")
         .click()
         .expect("submit");
+}
+
+/// Waits until the newsletter status line contains `needle`.
+fn wait_for_status(tab: &Tab, needle: &str, what: &str) {
+    wait_until(what, || {
+        let status = text_of(tab, STATUS);
+        if status.contains(needle) {
+            Ok(())
+        } else {
+            Err(status)
+        }
+    });
 }
 
 const STATUS: &str = "document.querySelector('.newsletter-status').textContent";
@@ -407,11 +422,7 @@ fn stub_form_shows_success_and_error_states() {
         "the typed address stays"
     );
     subscribe(&tab, "ana@example.org");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !text_of(&tab, STATUS).contains("confirm") {
-        assert!(std::time::Instant::now() < deadline, "no success note");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_status(&tab, "confirm", "no success note");
     assert!(
         text_of(
             &tab,
@@ -430,26 +441,12 @@ fn stub_form_shows_success_and_error_states() {
 fn under_serve_a_sign_up_reaches_the_local_file_and_a_dead_endpoint_shows_the_error() {
     let site = Site::fixture("basic");
     site.write("content/articles/checklist-test.md", ARTICLE);
-    let mut server = Server::start(&site);
-    let profile = tempfile::tempdir().expect("profile dir");
-    let browser = browser(profile.path());
-    let tab = browser.new_tab().expect("tab");
-    tab.navigate_to(&format!("{}/articles/checklist-test/", server.url))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("load");
+    let (mut server, _profile, _browser, tab) =
+        open_under_serve(&site, "/articles/checklist-test/");
     tab.wait_for_element("form.newsletter-form[data-ready='true']")
         .expect("form script ready");
     subscribe(&tab, "reader@example.org");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !text_of(&tab, STATUS).contains("confirm") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no success note: {}",
-            text_of(&tab, STATUS)
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_status(&tab, "confirm", "no success note");
     let saved = std::fs::read_to_string(site.path(".huddle/newsletter-signups.jsonl"))
         .expect("sign-ups file");
     let line: serde_json::Value =
@@ -465,20 +462,17 @@ fn under_serve_a_sign_up_reaches_the_local_file_and_a_dead_endpoint_shows_the_er
     server.child.kill().expect("stop the server");
     server.child.wait().expect("stopped");
     subscribe(&tab, "second@example.org");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !text_of(
-        &tab,
-        "document.querySelector('.newsletter-status').className",
-    )
-    .contains("is-error")
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no error note: {}",
-            text_of(&tab, STATUS)
+    wait_until("no error note", || {
+        let class = text_of(
+            &tab,
+            "document.querySelector('.newsletter-status').className",
         );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        if class.contains("is-error") {
+            Ok(())
+        } else {
+            Err(text_of(&tab, STATUS))
+        }
+    });
     assert!(text_of(&tab, STATUS).contains("nothing was saved"));
     assert_eq!(
         text_of(&tab, "document.getElementById('newsletter--email').value"),
@@ -506,22 +500,19 @@ fn search_finds_articles_by_their_words_and_filters_by_tag() {
     input.click().expect("focus");
     input.type_into("marker").expect("type");
     // "The plan" says "Before the marker"; the checklist article does not.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let titles = text_of(
+    let mut titles = String::new();
+    wait_until("no result", || {
+        titles = text_of(
             &tab,
             "[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.textContent).join('|')",
         );
         if titles.contains("The plan") {
-            assert!(!titles.contains("Checklist test"), "{titles}");
-            break;
+            Ok(())
+        } else {
+            Err(titles.clone())
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no result: {titles:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    });
+    assert!(!titles.contains("Checklist test"), "{titles}");
     let tags = text_of(
         &tab,
         "document.querySelector('.search-tags') ? document.querySelector('.search-tags').textContent : ''",
