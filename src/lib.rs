@@ -86,6 +86,20 @@ pub struct RenderedSite {
     pub files: Vec<render::OutputFile>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Under `huddle serve` (with search on): the pages to index, which serve
+    /// indexes in the background so that no rebuild waits for the index.
+    pub search: Option<search::SearchBatch>,
+}
+
+/// What a run does about the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SearchWork {
+    /// `huddle build`: index, and write the index's files with the site.
+    Index,
+    /// `huddle serve`: hand the records back; serve indexes them in the background.
+    Records,
+    /// `huddle check`.
+    Skip,
 }
 
 /// The outcome of a successful build.
@@ -99,13 +113,17 @@ pub struct BuildReport {
 /// Runs every stage but the writer: everything `huddle check` validates.
 /// On failure, the list holds every error found (and the warnings).
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
-    render_site_with(opts, !opts.dev_server)
+    let work = if opts.dev_server {
+        SearchWork::Records
+    } else {
+        SearchWork::Index
+    };
+    render_site_with(opts, work)
 }
 
-/// `index_search`: build the search index (`huddle build`); `check` and `serve` skip it.
 fn render_site_with(
     opts: &BuildOptions,
-    index_search: bool,
+    search_work: SearchWork,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut timer = StageTimer::from_env();
@@ -155,8 +173,8 @@ fn render_site_with(
     let (mut pages, assets, urls, mut url_errors) =
         graph::assign_urls(sources, content.assets, &config);
     problems.append(&mut url_errors);
-    // `huddle serve` and `check` do not index: an author's save never waits for search.
-    let searching = config.search.enabled && index_search;
+    // Only `huddle build` indexes here: an author's save never waits for search.
+    let searching = config.search.enabled && search_work != SearchWork::Skip;
     let text_words = if searching {
         search::words_to_collect(&config.search)
     } else {
@@ -205,12 +223,19 @@ fn render_site_with(
         })
         .collect();
     // The search index builds on its own thread while the pages render.
-    let pending_index = searching.then(|| {
-        search::start_index(
-            search_records(&mut site_graph, &config, &vocab),
-            config.language.clone(),
-        )
-    });
+    let records = searching.then(|| search_records(&mut site_graph, &config, &vocab));
+    let (pending_index, search) = match (search_work, records) {
+        (SearchWork::Index, Some(r)) => {
+            (Some(search::start_index(r, config.language.clone())), None)
+        }
+        (_, records) => (
+            None,
+            records.map(|records| search::SearchBatch {
+                records,
+                language: config.language.clone(),
+            }),
+        ),
+    };
     timer.mark("cross-linked");
     let static_files = load::load_static(root, &config.theme);
     let files = render::render_site(
@@ -241,6 +266,7 @@ fn render_site_with(
         files,
         pages: site_graph.pages.len(),
         warnings: problems,
+        search,
     })
 }
 
@@ -360,7 +386,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 
 /// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    render_site_with(opts, false).map(|s| s.warnings)
+    render_site_with(opts, SearchWork::Skip).map(|s| s.warnings)
 }
 
 fn display_output(root: &Path, out: &Path) -> String {

@@ -355,17 +355,12 @@ pub fn render_site(
                 ctx.insert("feed", &feed);
                 render_one(templates, "atom.xml", &ctx, OutputPath::new(path))
             }
-            Job::Search => {
-                let mut ctx = context("search/");
-                // Under `huddle serve` there is no index (see lib.rs).
-                ctx.insert("search_index", &!config.dev_server);
-                render_one(
-                    templates,
-                    "search.html",
-                    &ctx,
-                    OutputPath::new("search/index.html".into()),
-                )
-            }
+            Job::Search => render_one(
+                templates,
+                "search.html",
+                &context("search/"),
+                OutputPath::new("search/index.html".into()),
+            ),
             Job::Sitemap => {
                 let mut ctx = context("sitemap.xml");
                 ctx.insert(

@@ -62,6 +62,13 @@ pub struct SearchRecord {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
+/// The pages to index and the site's language: what `huddle serve` hands to
+/// its background indexer after each rebuild.
+pub struct SearchBatch {
+    pub records: Vec<SearchRecord>,
+    pub language: String,
+}
+
 /// An index being built on its own thread.
 pub struct PendingIndex(JoinHandle<Result<Vec<OutputFile>, String>>);
 

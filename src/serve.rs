@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
@@ -24,6 +25,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::diagnostic::Diagnostic;
 use crate::load::FileSource;
 use crate::render::OutputContent;
+use crate::search::SearchBatch;
 use crate::watch::SiteWatcher;
 use crate::{BuildOptions, render_site};
 
@@ -94,8 +96,16 @@ enum ServerEvent {
     Shutdown,
 }
 
+/// How long the author must stop saving before the search index is refreshed.
+const INDEX_IDLE: Duration = Duration::from_secs(1);
+
+/// Where Pagefind's files live in the site.
+const INDEX_DIR: &str = "pagefind/";
+
 struct Shared {
     root: PathBuf,
+    /// Rebuilds hand their search records to the background indexer here.
+    indexer: Mutex<Sender<SearchBatch>>,
     /// Serializes appends to the sign-ups file, so lines never interleave.
     signups: std::sync::Mutex<()>,
     site: RwLock<Arc<BuiltSite>>,
@@ -140,8 +150,22 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         dev_server: true,
     };
 
+    // Rebuilds run on their own threads at normal priority; the global rayon
+    // pool, which Pagefind uses, and the indexer run at the lowest priority, so
+    // a save is never slowed by the index being refreshed.
+    rayon::ThreadPoolBuilder::new()
+        .start_handler(|_| lower_this_thread_priority())
+        .build_global()
+        .ok();
+    let builders = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("huddle-build-{i}"))
+        .build()
+        .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+
     let (events, _) = broadcast::channel(64);
+    let (to_indexer, index_queue) = std::sync::mpsc::channel();
     let shared = Arc::new(Shared {
+        indexer: Mutex::new(to_indexer),
         root: opts.root.clone(),
         signups: std::sync::Mutex::new(()),
         site: RwLock::new(Arc::new(BuiltSite::default())),
@@ -149,7 +173,11 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         events,
     });
     let started = Instant::now();
-    rebuild(&shared, &build_opts, "start", started);
+    builders.install(|| rebuild(&shared, &build_opts, "start", started));
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || index_in_background(&shared, &index_queue));
+    }
 
     if opts.watch {
         let output = build_opts.output_dir();
@@ -167,7 +195,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
                 let what = describe(&build_opts.root, &paths);
                 // A bug in a stage must not end watching: report it and go on.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    rebuild(&shared, &build_opts, &what, started)
+                    builders.install(|| rebuild(&shared, &build_opts, &what, started))
                 }));
                 if outcome.is_err() {
                     say!(
@@ -268,42 +296,35 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
             }
         }
         if errors.is_empty() {
-            Ok(BuiltSite { files })
+            Ok((BuiltSite { files }, site.search))
         } else {
             Err(errors)
         }
     });
     let elapsed = started.elapsed().as_millis();
     match result {
-        Ok(new) => {
-            let old = shared
-                .site
-                .read()
-                .map(|s| Arc::clone(&s))
-                .unwrap_or_default();
-            let mut changed: Vec<String> = new
-                .files
-                .iter()
-                .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
-                .map(|(path, _)| format!("/{path}"))
-                .collect();
-            changed.extend(
-                old.files
-                    .keys()
-                    .filter(|p| !new.files.contains_key(*p))
-                    .map(|p| format!("/{p}")),
-            );
-            changed.sort();
-            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
-            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+        Ok((mut new, search)) => {
             let had_errors = shared
                 .errors
                 .write()
                 .map(|mut e| !std::mem::take(&mut *e).is_empty())
                 .unwrap_or(false);
+            let mut changed = Vec::new();
             if let Ok(mut site) = shared.site.write() {
+                // The search index is refreshed in the background; until then
+                // the last one stays (unless search was turned off).
+                if search.is_some() {
+                    for (path, bytes) in &site.files {
+                        if path.starts_with(INDEX_DIR) {
+                            new.files.insert(path.clone(), Arc::clone(bytes));
+                        }
+                    }
+                }
+                changed = changed_paths(&site, &new);
                 *site = Arc::new(new);
             }
+            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
             say!(
                 "{what}: rebuilt in {elapsed} ms, {pages} page{} changed",
                 if pages == 1 { "" } else { "s" }
@@ -313,6 +334,11 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
                     paths: changed,
                     css_only: css_only && !had_errors,
                 });
+            }
+            if let Some(batch) = search
+                && let Ok(indexer) = shared.indexer.lock()
+            {
+                let _ = indexer.send(batch);
             }
         }
         Err(problems) => {
@@ -334,6 +360,100 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
             }
             let _ = shared.events.send(ServerEvent::Errors(errors));
         }
+    }
+}
+
+/// Paths (`/articles/x/index.html`) whose bytes differ between two builds,
+/// or that exist in only one, sorted.
+fn changed_paths(old: &BuiltSite, new: &BuiltSite) -> Vec<String> {
+    let mut changed: Vec<String> = new
+        .files
+        .iter()
+        .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
+        .map(|(path, _)| format!("/{path}"))
+        .collect();
+    changed.extend(
+        old.files
+            .keys()
+            .filter(|p| !new.files.contains_key(*p))
+            .map(|p| format!("/{p}")),
+    );
+    changed.sort();
+    changed
+}
+
+/// The background indexer: indexes the first build's pages at once, later
+/// ones when the author has stopped saving for `INDEX_IDLE`, and swaps the new
+/// index's files into the served site. Runs at the lowest priority.
+fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>) {
+    lower_this_thread_priority();
+    let mut first = true;
+    while let Ok(mut batch) = queue.recv() {
+        // Only the newest pages matter: wait until saves stop, keep the last batch.
+        if !first {
+            loop {
+                match queue.recv_timeout(INDEX_IDLE) {
+                    Ok(newer) => batch = newer,
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        }
+        first = false;
+        let started = Instant::now();
+        let count = batch.records.len();
+        let files = match crate::search::start_index(batch.records, batch.language).finish() {
+            Ok(files) => files,
+            Err(d) => {
+                tell!("{}\n", d.render(false));
+                continue;
+            }
+        };
+        let mut changed = Vec::new();
+        if let Ok(mut site) = shared.site.write() {
+            let mut new = BuiltSite {
+                files: site
+                    .files
+                    .iter()
+                    .filter(|(path, _)| !path.starts_with(INDEX_DIR))
+                    .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
+                    .collect(),
+            };
+            for f in files {
+                if let OutputContent::Bytes(b) = f.content {
+                    new.files.insert(f.path.as_str().to_string(), Arc::from(b));
+                }
+            }
+            changed = changed_paths(&site, &new);
+            // The search page reloads when the first index arrives (it said
+            // the index was being built); later refreshes leave it alone.
+            if !site.files.keys().any(|p| p.starts_with(INDEX_DIR)) {
+                changed.push("/search/index.html".to_string());
+            }
+            *site = Arc::new(new);
+        }
+        say!(
+            "search index: {count} page{} indexed in {} ms",
+            if count == 1 { "" } else { "s" },
+            started.elapsed().as_millis()
+        );
+        if !changed.is_empty() {
+            let _ = shared.events.send(ServerEvent::Reload {
+                paths: changed,
+                css_only: false,
+            });
+        }
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: nice 19 for this
+/// thread alone), for background work that must not slow rebuilds.
+fn lower_this_thread_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; with `who` = 0 on
+    // Linux it changes the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 

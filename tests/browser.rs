@@ -494,24 +494,8 @@ fn search_finds_articles_by_their_words_and_filters_by_tag() {
         .expect("navigate")
         .wait_until_navigated()
         .expect("load");
-    let input = tab
-        .wait_for_element(".pagefind-ui__search-input")
-        .expect("search field");
-    input.click().expect("focus");
-    input.type_into("marker").expect("type");
     // "The plan" says "Before the marker"; the checklist article does not.
-    let mut titles = String::new();
-    wait_until("no result", || {
-        titles = text_of(
-            &tab,
-            "[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.textContent).join('|')",
-        );
-        if titles.contains("The plan") {
-            Ok(())
-        } else {
-            Err(titles.clone())
-        }
-    });
+    let titles = search_for(&tab, "marker", "The plan");
     assert!(!titles.contains("Checklist test"), "{titles}");
     let tags = text_of(
         &tab,
@@ -529,4 +513,52 @@ fn search_finds_articles_by_their_words_and_filters_by_tag() {
         filters.contains("level") && filters.contains("practice"),
         "level and practice filters: {filters:?}"
     );
+}
+
+#[test]
+fn under_serve_search_works_and_learns_the_words_of_a_save() {
+    let site = Site::fixture("basic");
+    let (server, _profile, _browser, tab) = open_under_serve(&site, "/search/");
+    let events = server.events();
+    // The index is built in the background; the page reloads itself when it arrives.
+    search_for(&tab, "marker", "The plan");
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("Before the marker", "Before the zeppelin"),
+    );
+    events.wait_for("reload", "/articles/plan/index.html");
+    // Refreshed once the saves stop.
+    events.wait_for("reload", "/pagefind/");
+    tab.navigate_to(&format!("{}/search/", server.url))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    search_for(&tab, "zeppelin", "The plan");
+}
+
+/// Types `word` into the search field (waiting for it to appear) and waits
+/// until a result titled `expected` shows; returns every result title.
+fn search_for(tab: &Tab, word: &str, expected: &str) -> String {
+    let mut input = None;
+    wait_until("no search field", || {
+        input = tab.find_element(".pagefind-ui__search-input").ok();
+        input.as_ref().map(|_| ()).ok_or_else(String::new)
+    });
+    let input = input.expect("search field");
+    input.click().expect("focus");
+    input.type_into(word).expect("type");
+    let mut titles = String::new();
+    wait_until(&format!("no result for {word:?}"), || {
+        titles = text_of(
+            tab,
+            "[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.textContent).join('|')",
+        );
+        if titles.contains(expected) {
+            Ok(())
+        } else {
+            Err(titles.clone())
+        }
+    });
+    titles
 }

@@ -204,3 +204,39 @@ fn search_can_be_turned_off() {
     assert!(!site.has_output("search/index.html"));
     assert!(!site.output("index.html").contains("/search/"));
 }
+
+#[test]
+fn the_sample_home_page_weighs_under_100_kb_with_its_css_and_scripts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut opts = huddle::BuildOptions::new(root);
+    opts.output = Some(out.path().to_path_buf());
+    huddle::build(&opts).expect("the sample site builds");
+    let home = std::fs::read_to_string(out.path().join("index.html")).expect("home page");
+    // Everything a browser fetches to show it, images aside: the HTML, its
+    // stylesheets and its scripts (uncompressed, so stricter than "transferred").
+    let mut fetched = vec![("index.html".to_string(), home.len())];
+    for (tag, attr) in [("<link ", " href=\""), ("<script ", " src=\"")] {
+        for (i, _) in home.match_indices(tag) {
+            let element = &home[i..i + home[i..].find('>').expect("tag ends")];
+            if tag == "<link " && !element.contains("rel=\"stylesheet\"") {
+                continue;
+            }
+            let Some(at) = element.find(attr) else {
+                continue;
+            };
+            let url = element[at + attr.len()..].split('"').next().unwrap();
+            let path = url.trim_start_matches('/');
+            let size = std::fs::metadata(out.path().join(path))
+                .unwrap_or_else(|_| panic!("{url} is in the output"))
+                .len() as usize;
+            fetched.push((url.to_string(), size));
+        }
+    }
+    assert!(
+        fetched.iter().any(|(u, _)| u.ends_with(".css")),
+        "the stylesheet was found: {fetched:?}"
+    );
+    let total: usize = fetched.iter().map(|(_, s)| s).sum();
+    assert!(total < 100 * 1024, "{total} bytes: {fetched:?}");
+}
