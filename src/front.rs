@@ -25,7 +25,7 @@ pub struct PageDate {
 }
 
 /// The tags of a page, checked against the vocabulary.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Tags {
     pub level: Option<LevelId>,
     pub attitudes: Vec<TermId>,

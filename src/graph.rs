@@ -4,6 +4,7 @@
 //! bodies are rendered, and orders sections and articles. It renders no HTML.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, closest};
@@ -30,7 +31,7 @@ impl OutputPath {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
     Section,
@@ -40,7 +41,8 @@ pub enum PageKind {
 /// A page with its place in the site.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub source: ParsedSource,
+    /// Shared, so `huddle serve` can keep parsed sources between rebuilds.
+    pub source: Arc<ParsedSource>,
     pub kind: PageKind,
     /// Site-relative URL path without the base path: `articles/foo/` (empty for home).
     pub path: String,
@@ -50,7 +52,8 @@ pub struct Page {
     pub is_article: bool,
     /// For a page bundle (`foo/index.md`): its content folder, `articles/foo`.
     pub bundle_dir: Option<String>,
-    pub body: RenderedBody,
+    /// Shared, so `huddle serve` can keep rendered bodies between rebuilds.
+    pub body: Arc<RenderedBody>,
 }
 
 impl Page {
@@ -145,7 +148,7 @@ fn place(source: &ParsedSource) -> (PageKind, String, String, Option<String>) {
 /// First half of the graph: URLs for every source and asset. Returns the placed
 /// pages (bodies not yet rendered), the placed assets and the content-path → URL map.
 pub fn assign_urls(
-    sources: Vec<ParsedSource>,
+    sources: Vec<Arc<ParsedSource>>,
     assets: Vec<AssetFile>,
     config: &Config,
 ) -> (
@@ -183,7 +186,7 @@ pub fn assign_urls(
             section_dir,
             is_article,
             bundle_dir,
-            body: RenderedBody::default(),
+            body: Arc::default(),
         });
     }
     let mut urls: HashMap<String, String> = pages

@@ -37,13 +37,16 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod session;
+pub mod stamps;
 pub mod taxonomy;
 pub mod views;
 pub mod vocab;
 pub mod watch;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -83,8 +86,14 @@ impl BuildOptions {
 
 /// A site rendered in memory, ready to write.
 pub struct RenderedSite {
+    /// Every file of the site for a build; for a `session::Session` rebuild,
+    /// the files it rendered (and the files to copy).
     pub files: Vec<render::OutputFile>,
+    /// Every path of the site.
+    pub all_paths: Vec<graph::OutputPath>,
     pub pages: usize,
+    /// How many templates were rendered.
+    pub rendered: usize,
     pub warnings: Vec<Diagnostic>,
     /// Under `huddle serve` (with search on): the pages to index, which serve
     /// indexes in the background so that no rebuild waits for the index.
@@ -93,7 +102,7 @@ pub struct RenderedSite {
 
 /// What a run does about the search index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SearchWork {
+pub(crate) enum SearchWork {
     /// `huddle build`: index, and write the index's files with the site.
     Index,
     /// `huddle serve`: hand the records back; serve indexes them in the background.
@@ -118,56 +127,54 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>>
     } else {
         SearchWork::Index
     };
-    render_site_with(opts, work)
+    run_pipeline(
+        opts,
+        work,
+        &mut session::Cache::default(),
+        &session::Changes::Everything,
+        None,
+    )
 }
 
-fn render_site_with(
+/// The pipeline. With `cache` enabled (a `session::Session`), it reuses what
+/// `changes` left valid and renders only what changed.
+pub(crate) fn run_pipeline(
     opts: &BuildOptions,
     search_work: SearchWork,
+    cache: &mut session::Cache,
+    changes: &session::Changes,
+    first_phase: Option<&mut dyn FnMut(Vec<render::OutputFile>)>,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut timer = StageTimer::from_env();
     let mut config = config::load_config(root, opts.base_url.as_deref())?;
     config.dev_server = opts.dev_server;
+    let settings = stamps::stamp_of(&format!("{config:?} {}", opts.drafts));
+    let mut changes = changes;
+    if cache.settings != Some(settings) {
+        cache.reset();
+        cache.settings = Some(settings);
+        changes = &session::Changes::Everything;
+    }
     let vocab = vocab::Vocabulary::from_config(&config.vocabulary);
     let mut problems: Vec<Diagnostic> = Vec::new();
 
-    let templates = load::load_templates(root, &config.theme);
-    let content = match load::load_content(root) {
-        Ok(c) => c,
-        Err(mut e) => {
-            problems.append(&mut e);
-            load::LoadedContent::default()
-        }
+    let theme_changed = changes.touches(root, &["templates", "themes"]);
+    let cached_templates = if theme_changed {
+        None
+    } else {
+        cache.templates.take()
     };
-    problems.extend(content.warnings);
-
-    // Consumed: each file's bytes are freed once its text is parsed.
-    timer.mark("loaded");
-    let parsed: Vec<_> = content
-        .sources
-        .into_par_iter()
-        .map(|s| {
-            let display = format!("content/{}", s.rel_path);
-            let is_article = graph::is_article_path(&s.rel_path);
-            front::parse_front_matter(&display, &s.rel_path, &s.bytes, is_article, &vocab)
-                .map_err(|e| (s.rel_path.clone(), e))
-        })
-        .collect();
-    let mut sources = Vec::with_capacity(parsed.len());
-    let mut unparsed: HashSet<String> = HashSet::new();
-    for p in parsed {
-        match p {
-            Ok(s) if s.meta.draft && !opts.drafts => {
-                unparsed.insert(s.rel_path);
-            }
-            Ok(s) => sources.push(s),
-            Err((rel, mut e)) => {
-                unparsed.insert(rel);
-                problems.append(&mut e);
-            }
-        }
-    }
+    let templates = match &cached_templates {
+        Some(_) => Ok(Vec::new()),
+        None => load::load_templates(root, &config.theme),
+    };
+    let content = session::load_content(root, &vocab, opts.drafts, cache, changes);
+    problems.extend(content.problems);
+    let mut sources = content.sources;
+    // The same order however the files were found (it shows in the sitemap).
+    sources.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    let unparsed = content.unparsed;
 
     timer.mark("front matter");
     let (mut pages, assets, urls, mut url_errors) =
@@ -180,98 +187,222 @@ fn render_site_with(
     } else {
         0
     };
-    pages.par_iter_mut().for_each(|page| {
-        let body = &page.source.text[page.source.body_start..];
-        let ctx = markdown::LinkContext {
-            page_rel_path: &page.source.rel_path,
-            urls: &urls,
-            text_words,
-        };
-        page.body = markdown::render_body(body, page.source.body_start, &ctx);
-    });
+    // Bodies still right for their source and links are reused (serve).
+    let mut old_bodies = std::mem::take(&mut cache.bodies);
+    let kept: Vec<Option<session::CachedBody>> = pages
+        .iter()
+        .map(|page| {
+            old_bodies
+                .remove(&page.source.rel_path)
+                .filter(|c| c.fits(&page.source, &urls))
+        })
+        .collect();
+    drop(old_bodies);
+    pages
+        .par_iter_mut()
+        .zip(kept.par_iter())
+        .for_each(|(page, kept)| {
+            page.body = match kept {
+                Some(c) => Arc::clone(&c.body),
+                None => {
+                    let body = &page.source.text[page.source.body_start..];
+                    let ctx = markdown::LinkContext {
+                        page_rel_path: &page.source.rel_path,
+                        urls: &urls,
+                        text_words,
+                    };
+                    Arc::new(markdown::render_body(body, page.source.body_start, &ctx))
+                }
+            };
+        });
+    // Per page (serve): a stamp of its source, URL and body, and whether its
+    // body was rendered afresh (the page was edited, or its links changed).
+    let mut page_stamps = Vec::new();
+    let mut edited = Vec::new();
+    if cache.enabled {
+        edited = kept.iter().map(Option::is_none).collect();
+        let entries: Vec<session::CachedBody> = kept
+            .into_par_iter()
+            .zip(pages.par_iter())
+            .map(|(kept, page)| {
+                kept.unwrap_or_else(|| {
+                    session::CachedBody::new(
+                        Arc::clone(&page.source),
+                        Arc::clone(&page.body),
+                        &urls,
+                    )
+                })
+            })
+            .collect();
+        for (page, entry) in pages.iter().zip(entries) {
+            page_stamps.push(stamps::stamp_of(&(entry.stamp, &page.path, page.kind)));
+            cache.bodies.insert(page.source.rel_path.clone(), entry);
+        }
+    }
     drop(urls);
     timer.mark("markdown");
     let (site_graph, mut link_errors) = graph::link_and_order(pages, assets, &unparsed);
     problems.append(&mut link_errors);
 
     timer.mark("links checked");
-    let mut templates = match templates.and_then(render::compile_templates) {
-        Ok(t) => Some(t),
-        Err(mut e) => {
-            problems.append(&mut e);
-            None
-        }
-    };
+    let templates = match cached_templates {
+        Some(t) => Ok(t),
+        None => templates.and_then(render::compile_templates),
+    }
+    .map_err(|mut e| problems.append(&mut e))
+    .ok();
     if problems.iter().any(Diagnostic::is_error) {
+        // Keep what compiled for the next try.
+        if cache.enabled {
+            cache.templates = templates;
+        }
         return Err(problems);
     }
-    let Some(templates) = templates.as_mut() else {
+    let Some(mut templates) = templates else {
         return Err(problems);
     };
     timer.mark("templates compiled");
-    let links = taxonomy::cross_link(&site_graph, &config, &vocab);
-    problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
-    // From here on nothing points into the sources, and each body is needed
-    // once: free them as we go, so a 10,000-page site fits in little memory.
-    let mut site_graph = site_graph;
-    let bodies: Vec<std::sync::Mutex<String>> = site_graph
-        .pages
-        .iter_mut()
-        .map(|p| {
-            p.source.text = String::new();
-            std::sync::Mutex::new(std::mem::take(&mut p.body.html))
-        })
-        .collect();
-    // The search index builds on its own thread while the pages render.
-    let records = searching.then(|| search_records(&mut site_graph, &config, &vocab));
-    let (pending_index, search) = match (search_work, records) {
-        (SearchWork::Index, Some(r)) => {
-            (Some(search::start_index(r, config.language.clone())), None)
-        }
-        (_, records) => (
-            None,
-            records.map(|records| search::SearchBatch {
-                records,
-                language: config.language.clone(),
-            }),
-        ),
+    let cross_key = cache.enabled.then(|| cross_link_key(&site_graph));
+    let links = match (cache.cross.take(), cross_key) {
+        (Some((key, links)), Some(k)) if key == k => links,
+        _ => taxonomy::cross_link(&site_graph, &config, &vocab),
     };
+    problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
+    let mut site_graph = site_graph;
+    // In a build nothing else holds the sources and bodies: free each as soon
+    // as it is no longer needed, so a 10,000-page site fits in little memory.
+    let bodies: Vec<std::sync::Mutex<String>> = if cache.enabled {
+        Vec::new()
+    } else {
+        site_graph
+            .pages
+            .iter_mut()
+            .map(|p| {
+                if let Some(s) = Arc::get_mut(&mut p.source) {
+                    s.text = String::new();
+                }
+                let html = Arc::get_mut(&mut p.body)
+                    .map(|b| std::mem::take(&mut b.html))
+                    .unwrap_or_default();
+                std::sync::Mutex::new(html)
+            })
+            .collect()
+    };
+    // The search index builds on its own thread while the pages render.
+    let pending_index = (searching && search_work == SearchWork::Index).then(|| {
+        search::start_index(
+            search_records(&mut site_graph, &config, &vocab),
+            config.language.clone(),
+        )
+    });
     timer.mark("cross-linked");
     let static_files = load::load_static(root, &config.theme);
-    let files = render::render_site(
+    // Static files' names are in every page (`assets`): a new or removed one
+    // renders everything.
+    let static_names = stamps::stamp_of(
+        &static_files
+            .iter()
+            .map(|f| f.rel_path.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let everything = theme_changed
+        || matches!(changes, session::Changes::Everything)
+        || cache.static_names != Some(static_names);
+    let mut first_phase = first_phase;
+    let mut noop = |_: Vec<render::OutputFile>| {};
+    let reuse = if cache.enabled {
+        cache.static_names = Some(static_names);
+        if everything {
+            edited.iter_mut().for_each(|e| *e = false);
+        }
+        Some(render::Reuse {
+            cache: &mut cache.render,
+            page_stamps: &page_stamps,
+            everything,
+            edited: &edited,
+            first_phase: match first_phase.as_mut() {
+                Some(f) => &mut **f,
+                None => &mut noop,
+            },
+        })
+    } else {
+        None
+    };
+    let rendered = render::render_site(
         &site_graph,
         &bodies,
         &links,
-        templates,
+        &mut templates,
         &config,
         &vocab,
         &static_files,
-    )
-    .map_err(|mut e| {
+        reuse,
+    );
+    if cache.enabled {
+        cache.cross = cross_key.map(|k| (k, links));
+        cache.templates = Some(templates);
+    }
+    let rendered = rendered.map_err(|mut e| {
         e.append(&mut problems);
         e
     })?;
     timer.mark("rendered");
-    let mut files = files;
+    let mut files = rendered.files;
+    let mut all_paths = rendered.all_paths;
     if let Some(pending) = pending_index {
-        files.extend(pending.finish().map_err(|d| vec![d])?);
+        let index = pending.finish().map_err(|d| vec![d])?;
+        all_paths.extend(index.iter().map(|f| f.path.clone()));
+        files.extend(index);
         timer.mark("search index");
     }
-    if let Some(dup) = first_duplicate(&files) {
+    if let Some(dup) = first_duplicate(&all_paths) {
         problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
             .with_help("rename the static file or the page"));
         return Err(problems);
     }
+    let pages = site_graph.pages.len();
+    let search = (searching && search_work == SearchWork::Records).then(|| {
+        let language = config.language.clone();
+        let config = config.clone();
+        let vocab = vocab.clone();
+        let mut graph = site_graph;
+        search::SearchBatch {
+            records: Box::new(move || search_records(&mut graph, &config, &vocab)),
+            language,
+        }
+    });
     Ok(RenderedSite {
         files,
-        pages: site_graph.pages.len(),
+        all_paths,
+        pages,
+        rendered: rendered.rendered,
         warnings: problems,
         search,
     })
 }
 
+/// A stamp of everything the cross-links are computed from.
+fn cross_link_key(graph: &graph::SiteGraph) -> u64 {
+    let pages: Vec<_> = graph
+        .pages
+        .iter()
+        .map(|p| {
+            let meta = &p.source.meta;
+            (
+                &p.source.rel_path,
+                p.kind,
+                p.is_article,
+                &meta.tags,
+                meta.date.as_ref().map(|d| d.timestamp),
+                &meta.title,
+            )
+        })
+        .collect();
+    stamps::stamp_of(&(pages, &graph.articles, &graph.link_edges))
+}
+
 /// The index's records: every page that is not a list, with its text (taken
-/// from the page: it is not needed after this) and its tags as filters.
+/// from the page when no one else holds it) and its tags as filters.
 fn search_records(
     graph: &mut graph::SiteGraph,
     config: &config::Config,
@@ -313,7 +444,11 @@ fn search_records(
                 meta.description,
                 headings.join(" "),
                 tags.join(" "),
-                std::mem::take(&mut p.body.text)
+                // A build's pages are theirs alone: take the text. Serve's are shared.
+                match Arc::get_mut(&mut p.body) {
+                    Some(body) => std::mem::take(&mut body.text),
+                    None => p.body.text.clone(),
+                }
             );
             let tags = tags.join(" · ");
             let mut filters = std::collections::BTreeMap::new();
@@ -361,12 +496,12 @@ impl StageTimer {
     }
 }
 
-fn first_duplicate(files: &[render::OutputFile]) -> Option<String> {
-    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(files.len());
-    files
+fn first_duplicate(paths: &[graph::OutputPath]) -> Option<String> {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(paths.len());
+    paths
         .iter()
-        .find(|f| seen.insert(f.path.as_str(), ()).is_some())
-        .map(|f| f.path.as_str().to_string())
+        .find(|p| !seen.insert(p.as_str()))
+        .map(|p| p.as_str().to_string())
 }
 
 /// `huddle build`: renders the whole site, then (only if there were no errors) writes it.
@@ -386,7 +521,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 
 /// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    render_site_with(opts, SearchWork::Skip).map(|s| s.warnings)
+    run_pipeline(
+        opts,
+        SearchWork::Skip,
+        &mut session::Cache::default(),
+        &session::Changes::Everything,
+        None,
+    )
+    .map(|s| s.warnings)
 }
 
 fn display_output(root: &Path, out: &Path) -> String {

@@ -73,7 +73,11 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Lists every file under `dir` (following symlinks, but never round a loop),
 /// skipping ignored names. Returns (relative path with `/`, absolute path).
-fn walk_files(dir: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+pub(crate) fn walk_files(
+    dir: &Path,
+    root: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         return files;

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{OutputPath, PageKind, SiteGraph, sections};
 use crate::load::{FileSource, StaticFile, TemplateFile};
+use crate::stamps::Stamper;
 use crate::taxonomy::CrossLinks;
 use crate::views::{LinkView, TAXONOMIES, Views};
 use crate::vocab::Vocabulary;
@@ -51,6 +52,8 @@ pub struct OutputFile {
 pub struct Templates {
     tera: Tera,
     files: HashMap<String, TemplateFile>,
+    /// Per template: the parts of the global `site` it reads (see `stamps`).
+    site_uses: HashMap<String, u8>,
 }
 
 /// Compiles the templates; every syntax error of every template is reported.
@@ -106,7 +109,13 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         }
     }
     if errors.is_empty() {
-        Ok(Templates { tera, files })
+        let site_uses =
+            crate::stamps::site_uses(files.values().map(|f| (f.name.as_str(), f.text.as_str())));
+        Ok(Templates {
+            tera,
+            files,
+            site_uses,
+        })
     } else {
         Err(errors)
     }
@@ -156,10 +165,46 @@ fn template_diagnostic(e: &tera::Error, files: &HashMap<String, TemplateFile>) -
     }
 }
 
-/// Renders every page of the graph, the taxonomy pages and the 404 page, then
-/// lists the static files and assets to copy.
+/// What `huddle serve` keeps from the last render to re-render only what changed.
+#[derive(Default)]
+pub struct RenderCache {
+    /// Output path → stamp of the data its job rendered (what is being served).
+    pub jobs: HashMap<String, u64>,
+    /// Content path → (page stamp, the page's summary as a Tera value).
+    pub summaries: HashMap<String, (u64, tera::Value)>,
+}
+
+/// How `render_site` may reuse an earlier render (`huddle serve` only).
+pub struct Reuse<'a> {
+    pub cache: &'a mut RenderCache,
+    /// Per page: a stamp of everything about the page (source, URL, body).
+    pub page_stamps: &'a [u64],
+    /// Everything must be rendered (settings, templates or static files changed).
+    pub everything: bool,
+    /// Pages whose own stamp changed: their jobs render first, and
+    /// `first_phase` receives them before the other pages are rendered.
+    pub edited: &'a [bool],
+    pub first_phase: &'a mut dyn FnMut(Vec<OutputFile>),
+}
+
+/// The outcome of a render.
+pub struct Rendered {
+    /// The files rendered (everything for a build; what changed for serve),
+    /// then the static files and assets to copy.
+    pub files: Vec<OutputFile>,
+    /// Every path of the site, rendered this time or not.
+    pub all_paths: Vec<OutputPath>,
+    /// How many templates were rendered.
+    pub rendered: usize,
+}
+
+/// Renders the pages of the graph, the taxonomy pages, feeds and the other
+/// generated files, then lists the static files and assets to copy.
 /// `bodies[i]` is page i's rendered Markdown; each is taken (and freed) as its
-/// page is rendered, so the site's HTML is never held twice.
+/// page is rendered, so the site's HTML is never held twice. With `bodies`
+/// empty, pages' own bodies are used. With `reuse`, only the files whose data
+/// changed since the last render are rendered.
+#[allow(clippy::too_many_arguments)]
 pub fn render_site(
     graph: &SiteGraph,
     bodies: &[Mutex<String>],
@@ -168,7 +213,8 @@ pub fn render_site(
     config: &Config,
     vocab: &Vocabulary,
     static_files: &[StaticFile],
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    mut reuse: Option<Reuse>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let (static_paths, static_urls) =
         fingerprint(static_files, &config.base_path, !config.dev_server);
     let unlisted = Views {
@@ -178,13 +224,7 @@ pub fn render_site(
         links,
         summaries: &[],
     };
-    let summaries: Vec<tera::Value> = (0..graph.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            tera::Value::try_from_serializable(&unlisted.summary(i))
-                .unwrap_or_else(|_| tera::Value::none())
-        })
-        .collect();
+    let summaries = summaries(&unlisted, reuse.as_mut());
     let views = Views {
         summaries: &summaries,
         ..unlisted
@@ -207,41 +247,54 @@ pub fn render_site(
                 url: views.url(&p.path),
             })
             .collect();
-        global.insert(
-            "site",
-            &serde_json::json!({
-                "menu": views.menu(),
-                "articles": graph.articles.iter().map(|&i| views.listed(i)).collect::<Vec<_>>(),
-                "sections": site_sections,
-                "levels": views.terms("levels"),
-                "attitudes": views.terms("attitudes"),
-                "practices": views.terms("practices"),
-            }),
-        );
-    }
-    // The feeds need a few articles' bodies, which page jobs take and free.
-    let feed_bodies: HashMap<usize, String> = crate::feeds::feed_members(&views)
+        fn value(v: &impl serde::Serialize) -> tera::Value {
+            tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::none())
+        }
+        // Built from the shared summaries, not re-serialized: cheap at any size.
+        let site: std::collections::BTreeMap<&str, tera::Value> = [
+            ("menu", value(&views.menu())),
+            (
+                "articles",
+                tera::Value::from(
+                    graph
+                        .articles
+                        .iter()
+                        .map(|&i| views.listed(i))
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            ("sections", value(&site_sections)),
+            ("levels", value(&views.terms("levels"))),
+            ("attitudes", value(&views.terms("attitudes"))),
+            ("practices", value(&views.terms("practices"))),
+        ]
         .into_iter()
-        .filter_map(|i| {
-            bodies
-                .get(i)
-                .and_then(|b| b.lock().ok().map(|b| (i, b.clone())))
-        })
         .collect();
+        global.insert_value("site", tera::Value::from(site));
+    }
+    let body_of = |i: usize, take: bool| -> std::borrow::Cow<'_, str> {
+        match bodies.get(i) {
+            Some(b) => std::borrow::Cow::Owned(
+                b.lock()
+                    .map(|mut b| {
+                        if take {
+                            std::mem::take(&mut *b)
+                        } else {
+                            b.clone()
+                        }
+                    })
+                    .unwrap_or_default(),
+            ),
+            None => std::borrow::Cow::Borrowed(graph.pages[i].body.html.as_str()),
+        }
+    };
     let aliases = crate::feeds::aliases(&views);
-    let templates = &*templates;
     let positions: HashMap<usize, usize> = graph
         .articles
         .iter()
         .enumerate()
         .map(|(pos, &i)| (i, pos))
         .collect();
-    let context = |path: &str| {
-        let mut ctx = Context::new();
-        ctx.insert("current_path", &views.url(path));
-        ctx.insert("current_url", &views.permalink(path));
-        ctx
-    };
 
     // Every job renders one output file; they run in parallel.
     let mut jobs: Vec<Job> = (0..graph.pages.len()).map(Job::Page).collect();
@@ -270,16 +323,50 @@ pub fn render_site(
         jobs.push(Job::Newsletter);
     }
     jobs.push(Job::NotFound);
+    let paths: Vec<OutputPath> = jobs
+        .iter()
+        .map(|job| job_path(*job, graph, vocab, &aliases))
+        .collect();
 
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| match *job {
+    // Which jobs to render, in one phase or (serve, after an edit) two.
+    let mut phases: Vec<Vec<usize>> = vec![(0..jobs.len()).collect()];
+    let mut new_stamps: Vec<u64> = Vec::new();
+    if let Some(reuse) = reuse.as_ref() {
+        let stamper = Stamper::new(
+            &views,
+            &sections,
+            &positions,
+            reuse.page_stamps,
+            &templates.site_uses,
+        );
+        new_stamps = jobs
+            .par_iter()
+            .map(|job| stamper.job(*job, &aliases))
+            .collect();
+        let (first, later): (Vec<usize>, Vec<usize>) = (0..jobs.len())
+            .filter(|&k| {
+                reuse.everything || reuse.cache.jobs.get(paths[k].as_str()) != Some(&new_stamps[k])
+            })
+            .partition(|&k| matches!(jobs[k], Job::Page(i) if reuse.edited[i]));
+        phases = vec![first, later];
+    }
+    // The feeds need a few articles' bodies, which page jobs may take and free.
+    let feed_bodies: HashMap<usize, String> = crate::feeds::feed_members(&views)
+        .into_iter()
+        .map(|i| (i, body_of(i, false).into_owned()))
+        .collect();
+    let templates = &*templates;
+    let context = |path: &str| {
+        let mut ctx = Context::new();
+        ctx.insert("current_path", &views.url(path));
+        ctx.insert("current_url", &views.permalink(path));
+        ctx
+    };
+    let render_job = |job: Job, path: OutputPath| -> Result<OutputFile, Diagnostic> {
+        match job {
             Job::Page(i) => {
                 let page = &graph.pages[i];
-                let body = bodies
-                    .get(i)
-                    .and_then(|b| b.lock().ok().map(|mut b| std::mem::take(&mut *b)))
-                    .unwrap_or_default();
+                let body = body_of(i, true);
                 let mut ctx = context(&page.path);
                 let template = match page.kind {
                     PageKind::Home => "index.html",
@@ -295,131 +382,219 @@ pub fn render_site(
                         ctx.insert("section", &views.section(Some(page), &body, &members));
                     }
                 }
-                render_one(templates, template, &ctx, page.output_file())
+                render_one(templates, template, &ctx, path)
             }
             Job::EmptyHome => {
                 // No content/_index.md: the home page still exists, with the site's title.
                 let mut ctx = context("");
                 let members = sections.get("").cloned().unwrap_or_default();
                 ctx.insert("section", &views.section(None, "", &members));
-                render_one(
-                    templates,
-                    "index.html",
-                    &ctx,
-                    OutputPath::new("index.html".into()),
-                )
+                render_one(templates, "index.html", &ctx, path)
             }
             Job::Taxonomy(kind) => {
-                let path = format!("{kind}/");
-                let mut ctx = context(&path);
+                let mut ctx = context(&format!("{kind}/"));
                 ctx.insert("taxonomy", &views.taxonomy(kind));
-                render_one(
-                    templates,
-                    "taxonomy_list.html",
-                    &ctx,
-                    OutputPath::new(format!("{path}index.html")),
-                )
+                render_one(templates, "taxonomy_list.html", &ctx, path)
             }
             Job::Term(kind, t) => {
                 let term = views.term(kind, t);
-                let path = format!("{kind}/{}/", term.summary.slug);
-                let mut ctx = context(&path);
+                let mut ctx = context(&format!("{kind}/{}/", term.summary.slug));
                 ctx.insert("taxonomy", &views.taxonomy(kind));
                 ctx.insert("term", &term);
-                render_one(
-                    templates,
-                    "taxonomy_term.html",
-                    &ctx,
-                    OutputPath::new(format!("{path}index.html")),
-                )
+                render_one(templates, "taxonomy_term.html", &ctx, path)
             }
             Job::Checklists => {
                 let mut ctx = context("checklists/");
                 ctx.insert("checklists", &views.checklists_page());
-                render_one(
-                    templates,
-                    "checklists.html",
-                    &ctx,
-                    OutputPath::new("checklists/index.html".into()),
-                )
+                render_one(templates, "checklists.html", &ctx, path)
             }
-            Job::Newsletter => render_one(
-                templates,
-                "newsletter.html",
-                &context("newsletter/"),
-                OutputPath::new("newsletter/index.html".into()),
-            ),
+            Job::Newsletter => {
+                render_one(templates, "newsletter.html", &context("newsletter/"), path)
+            }
             Job::Feed(level) => {
-                let (path, feed) = crate::feeds::feed(&views, level, &feed_bodies);
-                let mut ctx = context(&path);
+                let (page_path, feed) = crate::feeds::feed(&views, level, &feed_bodies);
+                let mut ctx = context(&page_path);
                 ctx.insert("feed", &feed);
-                render_one(templates, "atom.xml", &ctx, OutputPath::new(path))
+                render_one(templates, "atom.xml", &ctx, path)
             }
-            Job::Search => render_one(
-                templates,
-                "search.html",
-                &context("search/"),
-                OutputPath::new("search/index.html".into()),
-            ),
+            Job::Search => render_one(templates, "search.html", &context("search/"), path),
             Job::Sitemap => {
                 let mut ctx = context("sitemap.xml");
                 ctx.insert(
                     "entries",
                     &crate::feeds::sitemap(&views, config.newsletter.enabled),
                 );
-                render_one(
-                    templates,
-                    "sitemap.xml",
-                    &ctx,
-                    OutputPath::new("sitemap.xml".into()),
-                )
+                render_one(templates, "sitemap.xml", &ctx, path)
             }
-            Job::Robots => render_one(
-                templates,
-                "robots.txt",
-                &context("robots.txt"),
-                OutputPath::new("robots.txt".into()),
-            ),
+            Job::Robots => render_one(templates, "robots.txt", &context("robots.txt"), path),
             Job::Alias(a) => {
-                let (path, alias) = &aliases[a];
-                let mut ctx = context(path);
+                let (alias_path, alias) = &aliases[a];
+                let mut ctx = context(alias_path);
                 ctx.insert("alias", alias);
-                render_one(templates, "alias.html", &ctx, OutputPath::new(path.clone()))
+                render_one(templates, "alias.html", &ctx, path)
             }
-            Job::NotFound => render_one(
-                templates,
-                "404.html",
-                &context("404.html"),
-                OutputPath::new("404.html".into()),
-            ),
-        })
-        .collect();
-    let mut files = Vec::with_capacity(rendered.len() + static_files.len() + graph.assets.len());
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            // The same template error repeats on every page that uses it: report it once.
-            Err(d) if !errors.contains(&d) => errors.push(d),
-            Err(_) => {}
+            Job::NotFound => render_one(templates, "404.html", &context("404.html"), path),
         }
+    };
+
+    let mut files = Vec::new();
+    let mut rendered = 0;
+    let phase_count = phases.len();
+    for (n, phase) in phases.into_iter().enumerate() {
+        let results: Vec<Result<OutputFile, Diagnostic>> = phase
+            .par_iter()
+            .map(|&k| render_job(jobs[k], paths[k].clone()))
+            .collect();
+        rendered += results.len();
+        let mut done = Vec::with_capacity(results.len());
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => done.push(f),
+                // The same template error repeats on every page that uses it: report it once.
+                Err(d) if !errors.contains(&d) => errors.push(d),
+                Err(_) => {}
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if let Some(reuse) = reuse.as_mut() {
+            for &k in &phase {
+                reuse
+                    .cache
+                    .jobs
+                    .insert(paths[k].as_str().to_string(), new_stamps[k]);
+            }
+            if n + 1 < phase_count && !done.is_empty() {
+                (reuse.first_phase)(std::mem::take(&mut done));
+            }
+        }
+        files.append(&mut done);
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if let Some(reuse) = reuse.as_mut() {
+        // Forget pages that no longer exist, so a page that comes back renders.
+        let live: std::collections::HashSet<&str> = paths.iter().map(OutputPath::as_str).collect();
+        reuse.cache.jobs.retain(|p, _| live.contains(p.as_str()));
     }
+    let mut all_paths = paths;
     for (s, path) in static_files.iter().zip(static_paths) {
+        let path = OutputPath::new(path);
+        all_paths.push(path.clone());
         files.push(OutputFile {
-            path: OutputPath::new(path),
+            path,
             content: OutputContent::Copy(s.source.clone()),
         });
     }
     for a in &graph.assets {
+        all_paths.push(a.output.clone());
         files.push(OutputFile {
             path: a.output.clone(),
             content: OutputContent::Copy(FileSource::Disk(a.asset.abs_path.clone())),
         });
     }
-    Ok(files)
+    Ok(Rendered {
+        files,
+        all_paths,
+        rendered,
+    })
+}
+
+/// Every page's summary as a Tera value (index = page index), reusing the
+/// values of pages whose stamp did not change when `reuse` is given.
+fn summaries(views: &Views, reuse: Option<&mut Reuse>) -> Vec<tera::Value> {
+    let make = |i: usize| {
+        tera::Value::try_from_serializable(&views.summary(i))
+            .unwrap_or_else(|_| tera::Value::none())
+    };
+    let pages = &views.graph.pages;
+    let Some(reuse) = reuse else {
+        return (0..pages.len()).into_par_iter().map(make).collect();
+    };
+    let mut old = std::mem::take(&mut reuse.cache.summaries);
+    if reuse.everything {
+        old.clear();
+    }
+    let mut out: Vec<Option<tera::Value>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match old.remove(&p.source.rel_path) {
+            Some((stamp, v)) if stamp == reuse.page_stamps[i] => Some(v),
+            _ => None,
+        })
+        .collect();
+    out.par_iter_mut().enumerate().for_each(|(i, v)| {
+        if v.is_none() {
+            *v = Some(make(i));
+        }
+    });
+    let out: Vec<tera::Value> = out
+        .into_iter()
+        .map(|v| v.unwrap_or_else(tera::Value::none))
+        .collect();
+    reuse.cache.summaries = pages
+        .iter()
+        .zip(&out)
+        .enumerate()
+        .map(|(i, (p, v))| (p.source.rel_path.clone(), (reuse.page_stamps[i], v.clone())))
+        .collect();
+    out
+}
+
+fn job_path(
+    job: Job,
+    graph: &SiteGraph,
+    vocab: &Vocabulary,
+    aliases: &[(String, crate::feeds::AliasView)],
+) -> OutputPath {
+    let term_slug = |kind: &str, t: usize| match kind {
+        "levels" => vocab.levels[t].slug.as_str(),
+        "attitudes" => vocab.attitudes[t].slug.as_str(),
+        _ => vocab.practices[t].slug.as_str(),
+    };
+    OutputPath::new(match job {
+        Job::Page(i) => return graph.pages[i].output_file(),
+        Job::EmptyHome => "index.html".into(),
+        Job::Taxonomy(kind) => format!("{kind}/index.html"),
+        Job::Term(kind, t) => format!("{kind}/{}/index.html", term_slug(kind, t)),
+        Job::Checklists => "checklists/index.html".into(),
+        Job::Search => "search/index.html".into(),
+        Job::Newsletter => "newsletter/index.html".into(),
+        Job::Feed(None) => "atom.xml".into(),
+        Job::Feed(Some(l)) => format!("levels/{}/atom.xml", vocab.levels[l].slug),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::Robots => "robots.txt".into(),
+        Job::Alias(a) => aliases[a].0.clone(),
+        Job::NotFound => "404.html".into(),
+    })
+}
+
+impl Job {
+    /// The template that renders it.
+    pub(crate) fn template(self, graph: &SiteGraph) -> &'static str {
+        job_template(self, graph)
+    }
+}
+
+fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
+    match job {
+        Job::Page(i) => match graph.pages[i].kind {
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        },
+        Job::EmptyHome => "index.html",
+        Job::Taxonomy(_) => "taxonomy_list.html",
+        Job::Term(..) => "taxonomy_term.html",
+        Job::Checklists => "checklists.html",
+        Job::Search => "search.html",
+        Job::Newsletter => "newsletter.html",
+        Job::Feed(_) => "atom.xml",
+        Job::Sitemap => "sitemap.xml",
+        Job::Robots => "robots.txt",
+        Job::Alias(_) => "alias.html",
+        Job::NotFound => "404.html",
+    }
 }
 
 /// Output paths of the static files, with a content hash in the names of CSS
@@ -462,7 +637,8 @@ fn fingerprint(
 }
 
 /// One output file to render.
-enum Job {
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Job {
     Page(usize),
     EmptyHome,
     Taxonomy(&'static str),

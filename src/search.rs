@@ -65,7 +65,8 @@ pub struct SearchRecord {
 /// The pages to index and the site's language: what `huddle serve` hands to
 /// its background indexer after each rebuild.
 pub struct SearchBatch {
-    pub records: Vec<SearchRecord>,
+    /// Makes the records (on the indexer's thread: it copies every page's text).
+    pub records: Box<dyn FnOnce() -> Vec<SearchRecord> + Send>,
     pub language: String,
 }
 

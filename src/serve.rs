@@ -22,12 +22,13 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::BuildOptions;
 use crate::diagnostic::Diagnostic;
 use crate::load::FileSource;
 use crate::render::OutputContent;
 use crate::search::SearchBatch;
+use crate::session::{Changes, Session};
 use crate::watch::SiteWatcher;
-use crate::{BuildOptions, render_site};
 
 /// A status line on stdout. Unlike `println!`, a closed stdout (the terminal
 /// went away, a pipe's reader stopped) never panics the server.
@@ -91,8 +92,16 @@ impl From<&Diagnostic> for ErrorView {
 
 #[derive(Debug, Clone)]
 enum ServerEvent {
-    Reload { paths: Vec<String>, css_only: bool },
+    Reload {
+        paths: Vec<String>,
+        css_only: bool,
+    },
     Errors(Vec<ErrorView>),
+    /// A rebuild finished: everything it changed is served.
+    Built {
+        milliseconds: u128,
+        rendered: usize,
+    },
     Shutdown,
 }
 
@@ -173,7 +182,16 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         events,
     });
     let started = Instant::now();
-    builders.install(|| rebuild(&shared, &build_opts, "start", started));
+    let mut session = Session::new(build_opts.clone());
+    builders.install(|| {
+        rebuild(
+            &shared,
+            &mut session,
+            &Changes::Everything,
+            "start",
+            started,
+        )
+    });
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || index_in_background(&shared, &index_queue));
@@ -193,11 +211,19 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
             while let Some(paths) = watcher.next_batch() {
                 let started = Instant::now();
                 let what = describe(&build_opts.root, &paths);
+                // site.toml (or a watcher that lost events) rebuilds everything.
+                let changes = if paths.contains(&build_opts.root.join("site.toml")) {
+                    Changes::Everything
+                } else {
+                    Changes::Paths(paths)
+                };
                 // A bug in a stage must not end watching: report it and go on.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    builders.install(|| rebuild(&shared, &build_opts, &what, started))
+                    builders.install(|| rebuild(&shared, &mut session, &changes, &what, started))
                 }));
                 if outcome.is_err() {
+                    // Trust nothing the failed rebuild may have left half-done.
+                    session = Session::new(build_opts.clone());
                     say!(
                         "{what}: the rebuild failed unexpectedly (a bug in huddle); still serving the last good build"
                     );
@@ -262,79 +288,70 @@ fn describe(root: &Path, paths: &[PathBuf]) -> String {
     }
 }
 
-/// Builds the site in memory; on success swaps it in and announces what changed,
-/// on failure keeps the old one and announces the errors.
-fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
-    let result = render_site(opts).and_then(|site| {
-        let mut files = HashMap::with_capacity(site.files.len());
-        let mut errors = Vec::new();
-        for f in site.files {
-            let bytes: Result<Vec<u8>, _> = match f.content {
-                OutputContent::Bytes(b) => Ok(b),
-                ref packed @ OutputContent::Packed(_) => packed
-                    .unpack()
-                    .map_err(|e| Diagnostic::file_error(f.path.as_str(), e.to_string())),
-                OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
-                OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(&p).map_err(|e| {
-                    Diagnostic::file_error(
-                        crate::load::display_path(&opts.root, &p),
-                        format!("cannot read: {e}"),
-                    )
-                }),
-            };
-            match bytes {
-                Ok(b) => {
-                    files.insert(f.path.as_str().to_string(), Arc::from(b));
-                }
-                Err(d) => errors.push(d),
-            }
-        }
+/// Rebuilds after `changes`; on success swaps the new files in and announces
+/// what changed (the edited pages first, as soon as they are rendered, then
+/// the pages that list or link to them), on failure keeps the last good site
+/// and announces the errors.
+fn rebuild(
+    shared: &Shared,
+    session: &mut Session,
+    changes: &Changes,
+    what: &str,
+    started: Instant,
+) {
+    let root = session.options().root.clone();
+    let mut first: Option<(Vec<String>, u128)> = None;
+    let mut on_first = |files: Vec<crate::render::OutputFile>| {
+        // Rendered pages only: nothing to read, nothing to fail.
+        let (update, _) = prepare(&root, files, changes);
+        let changed = apply(shared, update, None, false);
+        announce(shared, &changed, true);
+        first = Some((changed, started.elapsed().as_millis()));
+    };
+    let result = session.rebuild(changes, &mut on_first).and_then(|site| {
         // Warnings once, at start; every rebuild would repeat them.
         if what == "start" {
             for w in &site.warnings {
                 tell!("{}\n", w.render(false));
             }
         }
-        if errors.is_empty() {
-            Ok((BuiltSite { files }, site.search))
+        let (update, unreadable) = prepare(&root, site.files, changes);
+        let changed = apply(shared, update, Some(&site.all_paths), site.search.is_some());
+        if unreadable.is_empty() {
+            Ok((changed, site.rendered, site.search))
         } else {
-            Err(errors)
+            Err(unreadable)
         }
     });
     let elapsed = started.elapsed().as_millis();
     match result {
-        Ok((mut new, search)) => {
-            let had_errors = shared
-                .errors
-                .write()
-                .map(|mut e| !std::mem::take(&mut *e).is_empty())
-                .unwrap_or(false);
-            let mut changed = Vec::new();
-            if let Ok(mut site) = shared.site.write() {
-                // The search index is refreshed in the background; until then
-                // the last one stays (unless search was turned off).
-                if search.is_some() {
-                    for (path, bytes) in &site.files {
-                        if path.starts_with(INDEX_DIR) {
-                            new.files.insert(path.clone(), Arc::clone(bytes));
-                        }
-                    }
+        Ok((mut changed, rendered, search)) => {
+            let pages_changed = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let first_note = match &first {
+                Some((edited, ms)) => {
+                    let pages = edited.iter().filter(|p| p.ends_with(".html")).count();
+                    changed.retain(|p| !edited.contains(p));
+                    format!(
+                        " (the edited page{} in {ms} ms)",
+                        if pages == 1 { "" } else { "s" }
+                    )
                 }
-                changed = changed_paths(&site, &new);
-                *site = Arc::new(new);
-            }
-            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
-            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-            say!(
-                "{what}: rebuilt in {elapsed} ms, {pages} page{} changed",
-                if pages == 1 { "" } else { "s" }
-            );
-            if !changed.is_empty() || had_errors {
-                let _ = shared.events.send(ServerEvent::Reload {
-                    paths: changed,
-                    css_only: css_only && !had_errors,
+                None => String::new(),
+            };
+            let pages_changed = pages_changed
+                + first.as_ref().map_or(0, |(e, _)| {
+                    e.iter().filter(|p| p.ends_with(".html")).count()
                 });
-            }
+            say!(
+                "{what}: rebuilt in {elapsed} ms{first_note}, {rendered} file{} rendered, {pages_changed} page{} changed",
+                if rendered == 1 { "" } else { "s" },
+                if pages_changed == 1 { "" } else { "s" }
+            );
+            announce(shared, &changed, first.is_none());
+            let _ = shared.events.send(ServerEvent::Built {
+                milliseconds: elapsed,
+                rendered,
+            });
             if let Some(batch) = search
                 && let Ok(indexer) = shared.indexer.lock()
             {
@@ -361,6 +378,114 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, what: &str, started: Instant) {
             let _ = shared.events.send(ServerEvent::Errors(errors));
         }
     }
+}
+
+/// Files ready to serve, read or unpacked outside any lock: bytes, or for a
+/// file copied from disk that the change did not touch, where to read it if
+/// the served site lacks it.
+struct Update(Vec<(String, Ready)>);
+
+/// The bytes to serve, or (for an untouched copied file) where to read them.
+type Ready = Result<Arc<[u8]>, PathBuf>;
+
+/// Also returns the files that could not be read (reported as errors; the
+/// rest of the update still applies, so what is served matches what was rendered).
+fn prepare(
+    root: &Path,
+    files: Vec<crate::render::OutputFile>,
+    changes: &Changes,
+) -> (Update, Vec<Diagnostic>) {
+    let mut out = Vec::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for f in files {
+        let path = f.path.as_str().to_string();
+        let bytes: Result<Vec<u8>, Diagnostic> = match f.content {
+            OutputContent::Bytes(b) => Ok(b),
+            ref packed @ OutputContent::Packed(_) => packed
+                .unpack()
+                .map_err(|e| Diagnostic::file_error(&path, e.to_string())),
+            OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
+            OutputContent::Copy(FileSource::Disk(p)) if !changes.covers(&p) => {
+                out.push((path, Err(p)));
+                continue;
+            }
+            OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(&p).map_err(|e| {
+                Diagnostic::file_error(
+                    crate::load::display_path(root, &p),
+                    format!("cannot read: {e}"),
+                )
+            }),
+        };
+        match bytes {
+            Ok(b) => out.push((path, Ok(Arc::from(b)))),
+            Err(d) => errors.push(d),
+        }
+    }
+    (Update(out), errors)
+}
+
+/// Swaps `update` into the served site; with `all_paths`, also drops files
+/// the site no longer has (keeping the search index if `keep_index`).
+/// Returns the paths whose bytes changed.
+fn apply(
+    shared: &Shared,
+    update: Update,
+    all_paths: Option<&[crate::graph::OutputPath]>,
+    keep_index: bool,
+) -> Vec<String> {
+    let Ok(mut site) = shared.site.write() else {
+        return Vec::new();
+    };
+    let mut files = site.files.clone();
+    let mut changed = Vec::new();
+    for (path, bytes) in update.0 {
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(_) if files.contains_key(&path) => continue,
+            // A copied file the served site lacks (say, one added while the
+            // site was broken): read it now.
+            Err(p) => match std::fs::read(&p) {
+                Ok(b) => Arc::from(b),
+                Err(_) => continue,
+            },
+        };
+        if files.get(&path) != Some(&bytes) {
+            changed.push(format!("/{path}"));
+            files.insert(path, bytes);
+        }
+    }
+    if let Some(all) = all_paths {
+        let live: std::collections::HashSet<&str> = all.iter().map(|p| p.as_str()).collect();
+        files.retain(|path, _| {
+            let keep = live.contains(path.as_str()) || (keep_index && path.starts_with(INDEX_DIR));
+            if !keep {
+                changed.push(format!("/{path}"));
+            }
+            keep
+        });
+    }
+    changed.sort();
+    *site = Arc::new(BuiltSite { files });
+    changed
+}
+
+/// Tells open pages what changed: a `reload` event (also after a broken build
+/// is fixed, so the overlay goes), with `css_only` when only stylesheets changed.
+fn announce(shared: &Shared, changed: &[String], may_clear_errors: bool) {
+    let had_errors = may_clear_errors
+        && shared
+            .errors
+            .write()
+            .map(|mut e| !std::mem::take(&mut *e).is_empty())
+            .unwrap_or(false);
+    if changed.is_empty() && !had_errors {
+        return;
+    }
+    let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+    let _ = shared.events.send(ServerEvent::Reload {
+        paths: changed.to_vec(),
+        css_only: css_only && !had_errors,
+    });
 }
 
 /// Paths (`/articles/x/index.html`) whose bytes differ between two builds,
@@ -401,8 +526,9 @@ fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>) {
         }
         first = false;
         let started = Instant::now();
-        let count = batch.records.len();
-        let files = match crate::search::start_index(batch.records, batch.language).finish() {
+        let records = (batch.records)();
+        let count = records.len();
+        let files = match crate::search::start_index(records, batch.language).finish() {
             Ok(files) => files,
             Err(d) => {
                 tell!("{}\n", d.render(false));
@@ -469,6 +595,12 @@ fn sse_event(event: &ServerEvent) -> Option<Event> {
                 .event("build-error")
                 .data(serde_json::json!({ "errors": errors }).to_string()),
         ),
+        ServerEvent::Built {
+            milliseconds,
+            rendered,
+        } => Some(Event::default().event("built").data(
+            serde_json::json!({ "milliseconds": milliseconds, "rendered": rendered }).to_string(),
+        )),
         ServerEvent::Shutdown => None,
     }
 }

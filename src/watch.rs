@@ -5,7 +5,7 @@
 //! `serve` decides what to do with a batch.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode};
@@ -48,19 +48,19 @@ impl SiteWatcher {
         })
     }
 
-    /// Blocks until relevant files changed, then returns all of them, draining
-    /// whatever else is already pending (the debouncer does not merge bursts).
-    /// Returns None when the watcher has stopped.
+    /// Blocks until relevant files changed, then returns all of them, with
+    /// whatever else is already pending (the debouncer does not merge bursts
+    /// of saves): a rebuild starts at once, and anything that arrives while
+    /// it runs makes the next batch. Returns None when the watcher has stopped.
     pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
         loop {
             let first = self.events.recv().ok()?;
             let mut paths = self.relevant(first);
-            // Coalesce: take everything that arrives within one more debounce period.
             loop {
-                match self.events.recv_timeout(DEBOUNCE) {
+                match self.events.try_recv() {
                     Ok(more) => paths.extend(self.relevant(more)),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return None,
                 }
             }
             paths.sort();

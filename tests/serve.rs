@@ -89,6 +89,56 @@ fn edits_rebuild_and_reload_including_atomic_saves() {
 }
 
 #[test]
+fn deleting_a_linked_article_reports_the_broken_link_until_it_returns() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    site.remove("content/articles/plan.md");
+    // quotes.md links to it: that is now an error, and the old pages stay.
+    let data = events.wait_for("build-error", "content/articles/quotes.md");
+    assert!(data.contains("broken link"), "{data}");
+    assert_eq!(server.get("/articles/plan/").0, 200);
+    site.write("content/articles/plan.md", &plan);
+    events.wait_for("built", "rendered");
+    let (status, quotes) = server.get("/articles/quotes/");
+    assert_eq!(status, 200);
+    assert!(
+        quotes.contains("/articles/plan/#the-plan"),
+        "the link is back"
+    );
+}
+
+#[test]
+fn an_edit_renders_only_the_pages_that_show_it() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    let about = std::fs::read_to_string(site.path("content/about.md")).unwrap();
+    site.write(
+        "content/about.md",
+        about.replace("This page links", "This page, edited, links"),
+    );
+    let small: u64 = rendered_count(&events.wait_for("built", "rendered"));
+    // A template change renders every page.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Gone</h1>{% endblock content %}\n",
+    );
+    let all: u64 = rendered_count(&events.wait_for("built", "rendered"));
+    assert!(
+        small >= 1 && small * 3 < all,
+        "edit: {small} files, template: {all}"
+    );
+    assert!(server.get("/about/").1.contains("This page, edited, links"));
+}
+
+fn rendered_count(data: &str) -> u64 {
+    let v: serde_json::Value = serde_json::from_str(data).expect("JSON event");
+    v["rendered"].as_u64().expect("rendered count")
+}
+
+#[test]
 fn a_broken_save_shows_errors_and_keeps_the_last_good_page() {
     let site = Site::fixture("basic");
     let server = Server::start(&site);
@@ -119,39 +169,86 @@ fn after_a_sequence_of_edits_serve_matches_a_fresh_build() {
     let site = Site::fixture("basic");
     let server = Server::start(&site);
     let events = server.events();
-    // Add, edit, retag, delete, template change, and a new folder.
-    site.write("content/articles/new-one.md", "---\ntitle: New one\ndate: 2026-07-01\nlevel: reciprocal\npractices: [follow-up]\n---\n\nA new article.\n");
-    events.wait_for("reload", "/articles/new-one/index.html");
-    let quotes = std::fs::read_to_string(site.path("content/articles/quotes.md")).unwrap();
-    site.write(
-        "content/articles/quotes.md",
-        quotes
-            .replace("practices: [follow-up]", "practices: [meeting-hygiene]")
-            .replace(" and [the plan](@/articles/plan.md#the-plan)", ""),
-    );
-    events.wait_for("reload", "/practices/meeting-hygiene/index.html");
-    site.remove("content/articles/plan.md");
-    events.wait_for("reload", "/articles/plan/index.html");
-    site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}<h1>{{ page.title }}</h1><p>custom page template</p>{{ page.content | safe }}{% endblock content %}\n");
-    events.wait_for("reload", "/articles/new-one/index.html");
-    site.write(
-        "content/guides/first.md",
-        "---\ntitle: First guide\n---\n\nGuide.\n",
-    );
-    events.wait_for("reload", "/guides/first/index.html");
-
+    // After each step, once the rebuild is done, every file matches a fresh build.
+    let step = |what: &str, change: &dyn Fn()| {
+        change();
+        events.wait_for("built", "rendered");
+        assert_matches_a_fresh_build(&site, &server, what);
+    };
+    step("add an article", &|| {
+        site.write("content/articles/new-one.md", "---\ntitle: New one\ndate: 2026-07-01\nlevel: reciprocal\npractices: [follow-up]\n---\n\nA new article that links to [the plan](plan.md).\n")
+    });
+    step("edit a body", &|| {
+        let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+        site.write(
+            "content/articles/plan.md",
+            plan.replace(
+                "Before the marker, part one.",
+                "A new opening line, longer than the old one was.",
+            ),
+        );
+    });
+    step("retitle an article", &|| {
+        let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+        site.write(
+            "content/articles/plan.md",
+            plan.replace("title: The plan", "title: The better plan"),
+        );
+    });
+    step("retag and unlink", &|| {
+        let quotes = std::fs::read_to_string(site.path("content/articles/quotes.md")).unwrap();
+        site.write(
+            "content/articles/quotes.md",
+            quotes
+                .replace("practices: [follow-up]", "practices: [meeting-hygiene]")
+                .replace(" and [the plan](@/articles/plan.md#the-plan)", ""),
+        );
+    });
+    step("remove a link", &|| {
+        site.write("content/articles/new-one.md", "---\ntitle: New one\ndate: 2026-07-01\nlevel: reciprocal\npractices: [follow-up]\n---\n\nA new article.\n");
+    });
+    step("delete an article", &|| {
+        site.remove("content/articles/plan.md")
+    });
+    step("change a template", &|| {
+        site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}<h1>{{ page.title }}</h1><p>custom page template</p>{{ page.content | safe }}{% endblock content %}\n");
+    });
+    step("change a stylesheet", &|| {
+        site.write("static/extra.css", "body { margin: 0 }\n");
+    });
+    step("add a folder", &|| {
+        site.write(
+            "content/guides/first.md",
+            "---\ntitle: First guide\n---\n\nGuide.\n",
+        );
+    });
+    step("rename a folder", &|| {
+        std::fs::rename(site.path("content/guides"), site.path("content/notes")).unwrap();
+    });
     assert_eq!(
         server.get("/articles/plan/").0,
         404,
         "the deleted page is gone"
     );
+    assert_eq!(
+        server.get("/guides/first/").0,
+        404,
+        "the renamed folder's old page is gone"
+    );
+    assert_eq!(server.get("/notes/first/").0, 200);
+}
+
+/// Every file of a fresh build of the site (as serve builds: local newsletter
+/// endpoint, plain asset names) is served with the same bytes, and serve
+/// serves no page the build does not have.
+fn assert_matches_a_fresh_build(site: &Site, server: &Server, after: &str) {
     let fresh = tempfile::tempdir().unwrap();
-    let mut opts = huddle::BuildOptions::new(site.root());
-    opts.output = Some(fresh.path().join("out"));
-    opts.base_url = Some(format!("{}/", server.url));
-    opts.dev_server = true; // as serve builds: local newsletter endpoint, plain asset names
-    huddle::build(&opts).unwrap_or_else(|e| panic!("{e:?}"));
     let out = fresh.path().join("out");
+    let mut opts = huddle::BuildOptions::new(site.root());
+    opts.output = Some(out.clone());
+    opts.base_url = Some(format!("{}/", server.url));
+    opts.dev_server = true;
+    huddle::build(&opts).unwrap_or_else(|e| panic!("after {after}: {e:?}"));
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&out)
         .into_iter()
@@ -164,16 +261,20 @@ fn after_a_sequence_of_edits_serve_matches_a_fresh_build() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == ".huddle-output"
-            || !(rel.ends_with(".html") || rel.ends_with(".css") || rel.ends_with(".txt"))
-        {
+        // The search index is built in the background under serve.
+        if rel == ".huddle-output" || rel.starts_with("pagefind/") {
             continue;
         }
-        let expected = std::fs::read_to_string(entry.path()).unwrap();
-        let (status, served) = server.get(&format!("/{rel}"));
-        assert_eq!(status, 200, "{rel}");
-        let served = served.replace("<script src=\"/__huddle/live.js\"></script>\n", "");
-        assert_eq!(served, expected, "{rel} differs from a fresh build");
+        let expected = std::fs::read(entry.path()).unwrap();
+        let (status, served) = server.get_bytes(&format!("/{rel}"));
+        assert_eq!(status, 200, "after {after}: /{rel}");
+        let served = String::from_utf8_lossy(&served)
+            .replace("<script src=\"/__huddle/live.js\"></script>\n", "");
+        assert!(
+            served.as_bytes() == expected.as_slice(),
+            "after {after}: /{rel} differs from a fresh build:\n{served}\n---- expected ----\n{}",
+            String::from_utf8_lossy(&expected)
+        );
         compared += 1;
     }
     assert!(compared > 15, "compared only {compared} files");

@@ -187,6 +187,11 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes(path);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -199,7 +204,7 @@ impl Server {
         let status = response.status().as_u16();
         (
             status,
-            response.body_mut().read_to_string().unwrap_or_default(),
+            response.body_mut().read_to_vec().unwrap_or_default(),
         )
     }
 
