@@ -8,6 +8,8 @@ edits one article EDITS times (a plain write, one every 300 ms or so) and for ea
 edit measures:
   event  file written -> the `reload` event naming the page arrives
   html   file written -> the new text is served at the page's URL
+  done   file written -> the `built` event: every page the edit affects (lists,
+         feeds, related articles) is re-rendered and served
 Prints median and worst of each, in milliseconds.
 """
 import argparse
@@ -66,7 +68,7 @@ def main():
         threading.Thread(target=listen, daemon=True).start()
         time.sleep(0.5)
         original = open(path, encoding="utf-8").read()
-        event_ms, html_ms = [], []
+        event_ms, html_ms, done_ms = [], [], []
         for i in range(args.edits):
             word = "latencyprobe%d" % i
             t0 = time.perf_counter()
@@ -84,12 +86,17 @@ def main():
                 if word in body:
                     html_ms.append((time.perf_counter() - t0) * 1000)
                     break
+            while True:
+                t, name, data = events.get(timeout=30)
+                if name == "built":
+                    done_ms.append((t - t0) * 1000)
+                    break
             time.sleep(0.3)
             while not events.empty():
                 events.get()
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)
-        for name, xs in (("event", event_ms), ("html", html_ms)):
+        for name, xs in (("event", event_ms), ("html", html_ms), ("done", done_ms)):
             print("%-6s median %6.1f ms  worst %6.1f ms  (%d edits)" % (name, statistics.median(xs), max(xs), len(xs)))
     finally:
         server.terminate()

@@ -33,7 +33,7 @@ pub struct Tags {
 }
 
 /// Everything the front matter says, validated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageMeta {
     pub title: String,
     pub date: Option<PageDate>,

@@ -239,7 +239,6 @@ pub(crate) fn run_pipeline(
             cache.bodies.insert(page.source.rel_path.clone(), entry);
         }
     }
-    drop(urls);
     timer.mark("markdown");
     let (site_graph, mut link_errors) = graph::link_and_order(pages, assets, &unparsed);
     problems.append(&mut link_errors);
@@ -291,7 +290,7 @@ pub(crate) fn run_pipeline(
     // The search index builds on its own thread while the pages render.
     let pending_index = (searching && search_work == SearchWork::Index).then(|| {
         search::start_index(
-            search_records(&mut site_graph, &config, &vocab),
+            search_records(&mut site_graph.pages, &config, &vocab),
             config.language.clone(),
         )
     });
@@ -365,12 +364,28 @@ pub(crate) fn run_pipeline(
         let language = config.language.clone();
         let config = config.clone();
         let vocab = vocab.clone();
-        let mut graph = site_graph;
+        let mut pages = site_graph.pages.clone();
         search::SearchBatch {
-            records: Box::new(move || search_records(&mut graph, &config, &vocab)),
+            records: Box::new(move || search_records(&mut pages, &config, &vocab)),
             language,
         }
     });
+    if cache.enabled {
+        cache.last = Some(session::Last {
+            index: site_graph
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.source.rel_path.clone(), i))
+                .collect(),
+            graph: site_graph,
+            urls,
+            summaries: rendered.summaries,
+            config,
+            vocab,
+            text_words,
+        });
+    }
     Ok(RenderedSite {
         files,
         all_paths,
@@ -404,12 +419,11 @@ fn cross_link_key(graph: &graph::SiteGraph) -> u64 {
 /// The index's records: every page that is not a list, with its text (taken
 /// from the page when no one else holds it) and its tags as filters.
 fn search_records(
-    graph: &mut graph::SiteGraph,
+    pages: &mut [graph::Page],
     config: &config::Config,
     vocab: &vocab::Vocabulary,
 ) -> Vec<search::SearchRecord> {
-    graph
-        .pages
+    pages
         .iter_mut()
         .filter(|p| p.kind == graph::PageKind::Page)
         .map(|p| {

@@ -56,6 +56,16 @@ pub struct Templates {
     site_uses: HashMap<String, u8>,
 }
 
+impl Templates {
+    /// The parts of the global `site` that `template` may read (`stamps::SITE_*`).
+    pub fn site_uses(&self, template: &str) -> u8 {
+        self.site_uses
+            .get(template)
+            .copied()
+            .unwrap_or(crate::stamps::SITE_ALL)
+    }
+}
+
 /// Compiles the templates; every syntax error of every template is reported.
 pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diagnostic>> {
     let files: HashMap<String, TemplateFile> =
@@ -196,6 +206,8 @@ pub struct Rendered {
     pub all_paths: Vec<OutputPath>,
     /// How many templates were rendered.
     pub rendered: usize,
+    /// Every page's summary (kept by serve for `render_one_page`).
+    pub summaries: Vec<tera::Value>,
 }
 
 /// Renders the pages of the graph, the taxonomy pages, feeds and the other
@@ -356,34 +368,17 @@ pub fn render_site(
         .map(|i| (i, body_of(i, false).into_owned()))
         .collect();
     let templates = &*templates;
-    let context = |path: &str| {
-        let mut ctx = Context::new();
-        ctx.insert("current_path", &views.url(path));
-        ctx.insert("current_url", &views.permalink(path));
-        ctx
-    };
+    let context = |path: &str| page_context(&views, path);
     let render_job = |job: Job, path: OutputPath| -> Result<OutputFile, Diagnostic> {
         match job {
-            Job::Page(i) => {
-                let page = &graph.pages[i];
-                let body = body_of(i, true);
-                let mut ctx = context(&page.path);
-                let template = match page.kind {
-                    PageKind::Home => "index.html",
-                    PageKind::Section => "section.html",
-                    PageKind::Page => "page.html",
-                };
-                match page.kind {
-                    PageKind::Page => {
-                        ctx.insert("page", &views.page(i, positions.get(&i).copied(), &body))
-                    }
-                    PageKind::Home | PageKind::Section => {
-                        let members = sections.get(&page.section_dir).cloned().unwrap_or_default();
-                        ctx.insert("section", &views.section(Some(page), &body, &members));
-                    }
-                }
-                render_one(templates, template, &ctx, path)
-            }
+            Job::Page(i) => render_page(
+                &views,
+                templates,
+                &sections,
+                positions.get(&i).copied(),
+                i,
+                &body_of(i, true),
+            ),
             Job::EmptyHome => {
                 // No content/_index.md: the home page still exists, with the site's title.
                 let mut ctx = context("");
@@ -497,7 +492,73 @@ pub fn render_site(
         files,
         all_paths,
         rendered,
+        summaries: if reuse.is_some() {
+            summaries
+        } else {
+            Vec::new()
+        },
     })
+}
+
+fn page_context(views: &Views, path: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("current_path", &views.url(path));
+    ctx.insert("current_url", &views.permalink(path));
+    ctx
+}
+
+/// Page `i` (a page, section or home) with its body. `position`: its place
+/// among the articles, if one.
+fn render_page(
+    views: &Views,
+    templates: &Templates,
+    sections: &std::collections::BTreeMap<String, (Vec<usize>, Vec<usize>)>,
+    position: Option<usize>,
+    i: usize,
+    body: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let page = &views.graph.pages[i];
+    let mut ctx = page_context(views, &page.path);
+    let template = job_template(Job::Page(i), views.graph);
+    match page.kind {
+        PageKind::Page => ctx.insert("page", &views.page(i, position, body)),
+        PageKind::Home | PageKind::Section => {
+            let members = sections.get(&page.section_dir).cloned().unwrap_or_default();
+            ctx.insert("section", &views.section(Some(page), body, &members));
+        }
+    }
+    render_one(templates, template, &ctx, page.output_file())
+}
+
+/// `huddle serve`'s first answer to an edit of one article's body: renders
+/// just that page, with the rest of the site as the last render left it.
+/// `summaries` are the last render's (see `Rendered::summaries`).
+pub fn render_one_page(
+    graph: &SiteGraph,
+    links: &CrossLinks,
+    templates: &Templates,
+    config: &Config,
+    vocab: &Vocabulary,
+    summaries: &[tera::Value],
+    i: usize,
+) -> Result<OutputFile, Diagnostic> {
+    let views = Views {
+        config,
+        vocab,
+        graph,
+        links,
+        summaries,
+    };
+    let position = graph.articles.iter().position(|&a| a == i);
+    let page = &graph.pages[i];
+    render_page(
+        &views,
+        templates,
+        &Default::default(),
+        position,
+        i,
+        &page.body.html,
+    )
 }
 
 /// Every page's summary as a Tera value (index = page index), reusing the

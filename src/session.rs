@@ -13,8 +13,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::ParsedSource;
+use crate::graph::SiteGraph;
 use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
 use crate::render::{OutputFile, RenderCache, Templates};
@@ -82,6 +84,9 @@ impl Session {
         changes: &Changes,
         first_phase: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<RenderedSite, Vec<Diagnostic>> {
+        if let Some(page) = self.express(changes) {
+            first_phase(vec![page]);
+        }
         crate::run_pipeline(
             &self.opts,
             crate::SearchWork::Records,
@@ -90,6 +95,86 @@ impl Session {
             Some(first_phase),
         )
     }
+}
+
+impl Session {
+    /// The express lane, for the most common save: one article's body changed
+    /// and nothing about it that other pages show or check (front matter,
+    /// links, heading and other ids) did. Then that page alone is rendered
+    /// against the last render's site, before the full incremental rebuild
+    /// (which renders it again, identically, and everything that lists it).
+    /// None when the save is anything else, or in doubt.
+    fn express(&mut self, changes: &Changes) -> Option<OutputFile> {
+        let Changes::Paths(paths) = changes else {
+            return None;
+        };
+        let [path] = paths.as_slice() else {
+            return None;
+        };
+        let last = self.cache.last.as_mut()?;
+        let templates = self.cache.templates.as_ref()?;
+        let (_, links) = self.cache.cross.as_ref()?;
+        let rel = path
+            .strip_prefix(self.opts.root.join("content"))
+            .ok()?
+            .to_str()?
+            .replace('\\', "/");
+        let i = *last.index.get(&rel)?;
+        let old = &last.graph.pages[i];
+        if old.kind != crate::graph::PageKind::Page
+            || templates.site_uses("page.html") & crate::stamps::SITE_ARTICLES != 0
+        {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let source = parse(&rel, &bytes, &last.vocab).ok()?;
+        if source.meta != old.source.meta || source.text == old.source.text {
+            return None;
+        }
+        let ctx = crate::markdown::LinkContext {
+            page_rel_path: &rel,
+            urls: &last.urls,
+            text_words: last.text_words,
+        };
+        let body = crate::markdown::render_body(
+            &source.text[source.body_start..],
+            source.body_start,
+            &ctx,
+        );
+        let link_keys = |b: &RenderedBody| -> Vec<(Option<String>, Option<String>, bool)> {
+            b.links
+                .iter()
+                .map(|l| (l.target.clone(), l.anchor.clone(), l.resolved))
+                .collect()
+        };
+        if link_keys(&body) != link_keys(&old.body)
+            || body.heading_ids != old.body.heading_ids
+            || element_ids(&body.html) != element_ids(&old.body.html)
+        {
+            return None;
+        }
+        let mut page = old.clone();
+        page.source = Arc::new(source);
+        page.body = Arc::new(body);
+        last.graph.pages[i] = page;
+        crate::render::render_one_page(
+            &last.graph,
+            links,
+            templates,
+            &last.config,
+            &last.vocab,
+            &last.summaries,
+            i,
+        )
+        .ok()
+    }
+}
+
+/// Every `id="..."` in some HTML (anchors other pages may link to).
+fn element_ids(html: &str) -> Vec<&str> {
+    html.match_indices(" id=\"")
+        .filter_map(|(i, m)| html[i + m.len()..].split('"').next())
+        .collect()
 }
 
 /// What one run may reuse from the last. Disabled (and empty) for `huddle build`.
@@ -106,6 +191,20 @@ pub(crate) struct Cache {
     pub(crate) render: RenderCache,
     /// A stamp of the static files' names (their URLs are in every page).
     pub(crate) static_names: Option<u64>,
+    /// The last successful render's site, for `Session::express`.
+    pub(crate) last: Option<Last>,
+}
+
+/// What the last successful render was made of.
+pub(crate) struct Last {
+    pub(crate) graph: SiteGraph,
+    /// Content path → page index.
+    pub(crate) index: HashMap<String, usize>,
+    pub(crate) urls: HashMap<String, String>,
+    pub(crate) summaries: Vec<tera::Value>,
+    pub(crate) config: Config,
+    pub(crate) vocab: Vocabulary,
+    pub(crate) text_words: usize,
 }
 
 impl Cache {

@@ -1,0 +1,289 @@
+//! Incremental rebuilds (`huddle serve`'s `Session`), driven directly: after
+//! every kind of edit, the site the session's deltas add up to is byte for
+//! byte the site a fresh build renders.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::Site;
+use huddle::render::{OutputContent, OutputFile};
+use huddle::session::{Changes, Session};
+
+/// The site as `serve` holds it: every path and its bytes.
+type Served = BTreeMap<String, Vec<u8>>;
+
+fn bytes_of(f: &OutputFile) -> Vec<u8> {
+    match &f.content {
+        OutputContent::Bytes(b) => b.clone(),
+        other => other.unpack().expect("readable output"),
+    }
+}
+
+fn options(site: &Site) -> huddle::BuildOptions {
+    let mut opts = huddle::BuildOptions::new(site.root());
+    opts.base_url = Some("http://127.0.0.1:1111/".into());
+    opts.dev_server = true;
+    opts
+}
+
+/// A fresh full render, as `serve`'s first build makes it.
+fn fresh(site: &Site) -> Served {
+    let rendered = huddle::render_site(&options(site)).unwrap_or_else(|e| panic!("{e:?}"));
+    rendered
+        .files
+        .iter()
+        .map(|f| (f.path.as_str().to_string(), bytes_of(f)))
+        .collect()
+}
+
+struct Served2 {
+    session: Session,
+    served: Served,
+    /// Each call of the first-phase callback, with the files it got.
+    early: Vec<Vec<(String, Vec<u8>)>>,
+    rendered: usize,
+}
+
+impl Served2 {
+    fn start(site: &Site) -> Self {
+        let mut s = Served2 {
+            session: Session::new(options(site)),
+            served: Served::new(),
+            early: Vec::new(),
+            rendered: 0,
+        };
+        s.rebuild(Changes::Everything);
+        s
+    }
+
+    /// Rebuilds and applies the deltas (early ones too) as `serve` does.
+    fn rebuild(&mut self, changes: Changes) {
+        let mut early: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
+        let site = self
+            .session
+            .rebuild(&changes, &mut |files| {
+                early.push(
+                    files
+                        .iter()
+                        .map(|f| (f.path.as_str().to_string(), bytes_of(f)))
+                        .collect(),
+                )
+            })
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        for (path, bytes) in early.iter().flatten() {
+            self.served.insert(path.clone(), bytes.clone());
+        }
+        for f in &site.files {
+            self.served.insert(f.path.as_str().to_string(), bytes_of(f));
+        }
+        let live: std::collections::HashSet<&str> =
+            site.all_paths.iter().map(|p| p.as_str()).collect();
+        self.served.retain(|p, _| live.contains(p.as_str()));
+        self.early = early;
+        self.rendered = site.rendered;
+    }
+
+    fn assert_matches(&self, site: &Site, after: &str) {
+        let expected = fresh(site);
+        let served: Vec<&String> = self.served.keys().collect();
+        let wanted: Vec<&String> = expected.keys().collect();
+        assert_eq!(served, wanted, "after {after}: the same files");
+        for (path, bytes) in &expected {
+            assert!(
+                self.served[path] == *bytes,
+                "after {after}: {path} differs from a fresh build:\n{}\n---- expected ----\n{}",
+                String::from_utf8_lossy(&self.served[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
+
+fn edit(site: &Site, rel: &str, from: &str, to: &str) -> Changes {
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    assert!(text.contains(from), "{rel} contains {from:?}");
+    site.write(rel, text.replace(from, to));
+    Changes::Paths(vec![site.path(rel)])
+}
+
+fn paths(site: &Site, rels: &[&str]) -> Changes {
+    Changes::Paths(rels.iter().map(|r| site.path(r)).collect::<Vec<PathBuf>>())
+}
+
+#[test]
+fn every_kind_of_edit_adds_up_to_a_fresh_build() {
+    let site = Site::fixture("tagged");
+    let mut s = Served2::start(&site);
+    s.assert_matches(&site, "the first build");
+    let total = s.rendered;
+
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "Alpha body.",
+        "Alpha body, edited.",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "a body edit");
+    assert!(
+        s.rendered < total,
+        "a body edit renders {} of {total}",
+        s.rendered
+    );
+
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "Alpha's summary.",
+        "Alpha's new summary.",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "a summary edit");
+
+    let c = edit(
+        &site,
+        "content/articles/beta.md",
+        "title: ",
+        "title: Renamed ",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "a title edit");
+
+    // Three newer articles with alpha's tags: alpha is now far down its lists.
+    for n in 1..=3 {
+        site.write(
+            &format!("content/articles/newer-{n}.md"),
+            format!("---\ntitle: Newer {n}\ndate: 2026-08-0{n}\nlevel: pooled\nattitudes: [respect]\npractices: [effective-listening]\n---\n\nNewer.\n"),
+        );
+    }
+    s.rebuild(paths(
+        &site,
+        &[
+            "content/articles/newer-1.md",
+            "content/articles/newer-2.md",
+            "content/articles/newer-3.md",
+        ],
+    ));
+    s.assert_matches(&site, "three new articles");
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "title: Alpha",
+        "title: Alpha, retitled,",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "a title edit of an article low in its lists");
+
+    let c = edit(
+        &site,
+        "content/articles/delta.md",
+        "level: ",
+        "level: reciprocal\nx_was: ",
+    );
+    // (An unknown key is an error; put it back as a real retag.)
+    let broken = s.session.rebuild(&c, &mut |_| {});
+    assert!(broken.is_err(), "an unknown key is reported");
+    let text = std::fs::read_to_string(site.path("content/articles/delta.md")).unwrap();
+    let fixed: String = text
+        .lines()
+        .filter(|l| !l.starts_with("x_was:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write("content/articles/delta.md", fixed);
+    s.rebuild(paths(&site, &["content/articles/delta.md"]));
+    s.assert_matches(&site, "a retag");
+
+    let c = edit(
+        &site,
+        "content/articles/epsilon.md",
+        "date: 2026",
+        "date: 2027",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "a new date (the order of articles changes)");
+
+    site.write(
+        "content/articles/zeta.md",
+        "---\ntitle: Zeta\ndate: 2026-06-01\nlevel: pooled\npractices: [follow-up]\n---\n\nZeta links to [gamma](gamma.md).\n",
+    );
+    s.rebuild(paths(&site, &["content/articles/zeta.md"]));
+    s.assert_matches(&site, "adding an article");
+
+    site.write(
+        "content/guides/one/first.md",
+        "---\ntitle: First guide\n---\n\nSee [zeta](@/articles/zeta.md).\n",
+    );
+    s.rebuild(paths(&site, &["content/guides"]));
+    s.assert_matches(&site, "adding a folder");
+
+    std::fs::rename(site.path("content/guides"), site.path("content/notes")).unwrap();
+    s.rebuild(paths(&site, &["content/guides", "content/notes"]));
+    s.assert_matches(&site, "renaming a folder");
+
+    site.remove("content/notes/one/first.md");
+    site.remove("content/articles/zeta.md");
+    s.rebuild(paths(
+        &site,
+        &["content/notes/one/first.md", "content/articles/zeta.md"],
+    ));
+    s.assert_matches(&site, "deleting two pages");
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}\n",
+    );
+    s.rebuild(paths(&site, &["templates/page.html"]));
+    s.assert_matches(&site, "a new template");
+    assert_eq!(
+        s.rendered,
+        Served2::start(&site).rendered,
+        "a template change renders everything"
+    );
+
+    site.write("static/extra.css", "body { color: black }\n");
+    s.rebuild(paths(&site, &["static/extra.css"]));
+    s.assert_matches(&site, "a new static file");
+
+    site.write(
+        "site.toml",
+        std::fs::read_to_string(site.path("site.toml"))
+            .unwrap()
+            .replace("count = 4", "count = 2"),
+    );
+    s.rebuild(paths(&site, &["site.toml"]));
+    s.assert_matches(&site, "a site.toml change");
+}
+
+#[test]
+fn a_body_edit_shows_its_page_first_exactly_as_a_full_build_renders_it() {
+    let site = Site::fixture("tagged");
+    let mut s = Served2::start(&site);
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "Alpha body.",
+        "Alpha body, edited.",
+    );
+    s.rebuild(c);
+    // The express lane (the page alone), then the rebuild's first phase.
+    assert_eq!(s.early.len(), 2, "two early answers: {:?}", s.early.len());
+    let expected = fresh(&site);
+    for answer in &s.early {
+        assert_eq!(answer.len(), 1);
+        let (path, bytes) = &answer[0];
+        assert_eq!(path, "articles/alpha/index.html");
+        assert!(*bytes == expected[path], "the early page is the final page");
+    }
+    // A title is shown by other pages: no express lane for it.
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "title: Alpha",
+        "title: Alpha, renamed,",
+    );
+    s.rebuild(c);
+    assert_eq!(s.early.len(), 1, "only the rebuild's first phase");
+    s.assert_matches(&site, "a title edit");
+}
