@@ -64,6 +64,9 @@ enum Command {
         /// The address to listen on; the default serves this machine only
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Open the site in the default web browser once it is served
+        #[arg(long)]
+        open: bool,
     },
     /// Create a new article at content/articles/<slug>.md
     New {
@@ -135,6 +138,7 @@ fn main() -> ExitCode {
                 watch,
                 port,
                 bind,
+                open,
             } => {
                 let opts = huddle::serve::ServeOptions {
                     root: site.root,
@@ -142,6 +146,7 @@ fn main() -> ExitCode {
                     port,
                     watch,
                     drafts: site.drafts,
+                    open,
                 };
                 huddle::serve::run(opts)
             }

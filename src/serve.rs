@@ -57,6 +57,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub watch: bool,
     pub drafts: bool,
+    /// Open the site in the default browser (`$BROWSER` on Linux) once served.
+    pub open: bool,
 }
 
 /// The built site, in memory: output path (`articles/foo/index.html`) → bytes.
@@ -237,6 +239,15 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         "Serving {} at {base_url} (Ctrl-C to stop)",
         opts.root.display()
     );
+    if opts.open {
+        // The listener is bound, so the browser's first request waits for us.
+        let url = base_url.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = webbrowser::open(&url) {
+                tell!("could not open a browser ({e}); open {url} yourself");
+            }
+        });
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -4,7 +4,10 @@
 //! files, access events and the output folder are ignored. It does not rebuild;
 //! `serve` decides what to do with a batch.
 
+use std::collections::HashSet;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Duration;
 
@@ -21,8 +24,13 @@ pub struct SiteWatcher {
     root: PathBuf,
     ignored: Vec<PathBuf>,
     events: Receiver<DebounceEventResult>,
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    debouncer: Mutex<Debouncer<notify::RecommendedWatcher, RecommendedCache>>,
+    /// The source folders watched (recursively) so far.
+    watched: Mutex<HashSet<PathBuf>>,
 }
+
+/// The folders under the root whose files make the site.
+const SOURCE_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 
 impl SiteWatcher {
     /// `ignored`: folders under the root whose changes never trigger a rebuild
@@ -34,18 +42,38 @@ impl SiteWatcher {
         // Watch the root itself (non-recursively) for site.toml and for source
         // folders created later, and each source folder recursively.
         debouncer.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in ["content", "templates", "themes", "static"] {
-            let path = root.join(dir);
-            if path.is_dir() {
-                debouncer.watch(&path, RecursiveMode::Recursive)?;
-            }
-        }
-        Ok(SiteWatcher {
+        let watcher = SiteWatcher {
             root: root.to_path_buf(),
             ignored,
             events: rx,
-            _debouncer: debouncer,
-        })
+            debouncer: Mutex::new(debouncer),
+            watched: Mutex::new(HashSet::new()),
+        };
+        for dir in SOURCE_DIRS {
+            watcher.watch_source_dir(&root.join(dir))?;
+        }
+        Ok(watcher)
+    }
+
+    /// Starts watching a source folder (recursively) if it exists and is not
+    /// watched yet: at start, and when one is created (or renamed into place)
+    /// while serving.
+    fn watch_source_dir(&self, path: &Path) -> notify::Result<()> {
+        let (Ok(mut watched), Ok(mut debouncer)) = (self.watched.lock(), self.debouncer.lock())
+        else {
+            return Ok(());
+        };
+        if !path.is_dir() {
+            // Gone (deleted or renamed away): watch it again if it comes back.
+            if watched.remove(path) {
+                let _ = debouncer.unwatch(path);
+            }
+            return Ok(());
+        }
+        if watched.insert(path.to_path_buf()) {
+            debouncer.watch(path, RecursiveMode::Recursive)?;
+        }
+        Ok(())
     }
 
     /// Blocks until relevant files changed, then returns all of them, with
@@ -76,12 +104,27 @@ impl SiteWatcher {
             // A watcher error (e.g. too many files): rebuild to be safe.
             return vec![self.root.join("site.toml")];
         };
-        events
+        let paths: Vec<PathBuf> = events
             .into_iter()
             .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
             .flat_map(|e| e.event.paths.clone())
             .filter(|p| self.is_source(p))
-            .collect()
+            .collect();
+        // A source folder created (or removed) at the root: (un)watch it
+        // before the rebuild reads it, so no later change inside is missed.
+        for p in &paths {
+            if p.parent() == Some(self.root.as_path())
+                && SOURCE_DIRS.iter().any(|d| p.ends_with(d))
+                && let Err(e) = self.watch_source_dir(p)
+            {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "cannot watch {}: {e}; restart huddle serve to see its changes",
+                    p.display()
+                );
+            }
+        }
+        paths
     }
 
     fn is_source(&self, path: &Path) -> bool {

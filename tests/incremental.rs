@@ -245,6 +245,10 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
     site.write("static/extra.css", "body { color: black }\n");
     s.rebuild(paths(&site, &["static/extra.css"]));
     s.assert_matches(&site, "a new static file");
+    site.write("static/extra.css", "body { color: navy }\n");
+    s.rebuild(paths(&site, &["static/extra.css"]));
+    s.assert_matches(&site, "a static file edit");
+    assert_eq!(s.rendered, 0, "a static file edit only copies the file");
 
     site.write(
         "site.toml",

@@ -429,3 +429,70 @@ fn concurrent_sign_ups_are_all_recorded_on_whole_lines() {
     assert_eq!(emails.len(), 24, "each sign-up exactly once");
     assert!(emails.contains(&tricky.to_string()));
 }
+
+#[test]
+fn a_templates_folder_created_while_serving_is_watched() {
+    // The tagged fixture has no templates/ folder at start.
+    let site = Site::fixture("tagged");
+    assert!(!site.path("templates").exists());
+    let server = Server::start(&site);
+    let events = server.events();
+    let template = |marker: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ page.title }}}}</h1><p>{marker}</p>{{% endblock content %}}\n"
+        )
+    };
+    site.write("templates/page.html", template("first template"));
+    events.wait_for("reload", "/articles/alpha/index.html");
+    events.wait_for("built", "rendered");
+    assert!(server.get("/articles/alpha/").1.contains("first template"));
+    // A later save inside the new folder is seen too.
+    site.write("templates/page.html", template("second template"));
+    events.wait_for("reload", "/articles/alpha/index.html");
+    assert!(server.get("/articles/alpha/").1.contains("second template"));
+}
+
+#[cfg(unix)]
+#[test]
+fn open_starts_the_browser_on_the_served_address() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::fixture("tagged");
+    // A stand-in browser that writes down the address it was given.
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_huddle"))
+        .args(["serve", "--open", "--port", "0", "--root"])
+        .arg(site.root())
+        .env("BROWSER", &browser)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let address = std::io::BufRead::lines(stdout)
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split(" at ")
+                .nth(1)
+                .map(|r| r.split_whitespace().next().unwrap().to_string())
+        })
+        .expect("address printed");
+    let deadline = std::time::Instant::now() + WAIT;
+    let got = loop {
+        let got = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !got.is_empty() || std::time::Instant::now() > deadline {
+            break got;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(got.trim(), address);
+}
