@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Save-to-reload latency of `huddle serve --watch` (standard library only).
 
-    python3 bench/serve_latency.py --site DIR [--edits 20] [--bin target/release/huddle]
+    python3 bench/serve_latency.py --site DIR [--edits 20] [--change body|title]
+                                    [--bin target/release/huddle]
 
 Starts the server on a free port, listens on its live-reload event stream, then
-edits one article EDITS times (a plain write, one every 300 ms or so) and for each
-edit measures:
+edits one article EDITS times (a plain write, one every 300 ms or so: a word
+added to its body, or with --change title a new title, which every list showing
+the article must follow) and for each edit measures:
   event  file written -> the `reload` event naming the page arrives
   html   file written -> the new text is served at the page's URL
   done   file written -> the `built` event: every page the edit affects (lists,
@@ -29,6 +31,7 @@ def main():
     ap.add_argument("--site", required=True)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--bin", default="target/release/huddle")
+    ap.add_argument("--change", choices=["body", "title"], default="body")
     args = ap.parse_args()
 
     articles = sorted(os.listdir(os.path.join(args.site, "content", "articles")))
@@ -73,7 +76,10 @@ def main():
             word = "latencyprobe%d" % i
             t0 = time.perf_counter()
             with open(path, "w", encoding="utf-8") as f:
-                f.write(original + "\n\n" + word + "\n")
+                if args.change == "title":
+                    f.write(re.sub(r"(?m)^title: .*$", "title: Retitled " + word, original, count=1))
+                else:
+                    f.write(original + "\n\n" + word + "\n")
             while True:
                 t, name, data = events.get(timeout=30)
                 if name == "reload" and page in data:

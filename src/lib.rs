@@ -180,6 +180,7 @@ pub(crate) fn run_pipeline(
     let (mut pages, assets, urls, mut url_errors) =
         graph::assign_urls(sources, content.assets, &config);
     problems.append(&mut url_errors);
+    timer.mark("urls");
     // Only `huddle build` indexes here: an author's save never waits for search.
     let searching = config.search.enabled && search_work != SearchWork::Skip;
     let text_words = if searching {
@@ -215,6 +216,7 @@ pub(crate) fn run_pipeline(
                 }
             };
         });
+    timer.mark("bodies");
     // Per page (serve): a stamp of its source, URL and body, and whether its
     // body was rendered afresh (the page was edited, or its links changed).
     let mut page_stamps = Vec::new();

@@ -61,10 +61,26 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// The built site, in memory: output path (`articles/foo/index.html`) → bytes.
+/// The built site, in memory: output path (`articles/foo/index.html`) →
+/// bytes, LZ4-compressed (HTML shrinks about 4x; a 10,000-page site would
+/// otherwise hold hundreds of MB). Equal bytes compress to equal bytes, so
+/// changes are found by comparing the compressed forms.
 #[derive(Default)]
 struct BuiltSite {
     files: HashMap<String, Arc<[u8]>>,
+}
+
+impl BuiltSite {
+    /// The file's bytes, decompressed.
+    fn read(&self, key: &str) -> Option<Vec<u8>> {
+        self.files
+            .get(key)
+            .and_then(|packed| lz4_flex::decompress_size_prepended(packed).ok())
+    }
+}
+
+fn pack(bytes: &[u8]) -> Arc<[u8]> {
+    Arc::from(lz4_flex::compress_prepend_size(bytes))
 }
 
 /// An error as the browser overlay shows it.
@@ -414,25 +430,26 @@ fn prepare(
     let mut errors = Vec::new();
     for f in files {
         let path = f.path.as_str().to_string();
-        let bytes: Result<Vec<u8>, Diagnostic> = match f.content {
-            OutputContent::Bytes(b) => Ok(b),
-            ref packed @ OutputContent::Packed(_) => packed
-                .unpack()
-                .map_err(|e| Diagnostic::file_error(&path, e.to_string())),
-            OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
+        let packed: Result<Arc<[u8]>, Diagnostic> = match f.content {
+            OutputContent::Bytes(b) => Ok(pack(&b)),
+            // Rendered pages come compressed already, in the same format.
+            OutputContent::Packed(p) => Ok(Arc::from(p)),
+            OutputContent::Copy(FileSource::Embedded(b)) => Ok(pack(b)),
             OutputContent::Copy(FileSource::Disk(p)) if !changes.covers(&p) => {
                 out.push((path, Err(p)));
                 continue;
             }
-            OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(&p).map_err(|e| {
-                Diagnostic::file_error(
-                    crate::load::display_path(root, &p),
-                    format!("cannot read: {e}"),
-                )
-            }),
+            OutputContent::Copy(FileSource::Disk(p)) => {
+                std::fs::read(&p).map(|b| pack(&b)).map_err(|e| {
+                    Diagnostic::file_error(
+                        crate::load::display_path(root, &p),
+                        format!("cannot read: {e}"),
+                    )
+                })
+            }
         };
-        match bytes {
-            Ok(b) => out.push((path, Ok(Arc::from(b)))),
+        match packed {
+            Ok(b) => out.push((path, Ok(b))),
             Err(d) => errors.push(d),
         }
     }
@@ -460,7 +477,7 @@ fn apply(
             // A copied file the served site lacks (say, one added while the
             // site was broken): read it now.
             Err(p) => match std::fs::read(&p) {
-                Ok(b) => Arc::from(b),
+                Ok(b) => pack(&b),
                 Err(_) => continue,
             },
         };
@@ -562,7 +579,7 @@ fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>) {
             };
             for f in files {
                 if let OutputContent::Bytes(b) = f.content {
-                    new.files.insert(f.path.as_str().to_string(), Arc::from(b));
+                    new.files.insert(f.path.as_str().to_string(), pack(&b));
                 }
             }
             changed = changed_paths(&site, &new);
@@ -730,11 +747,11 @@ async fn site_file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     }
     match lookup(&site, uri.path()) {
         Lookup::File(key) => {
-            let bytes = &site.files[&key];
+            let bytes = site.read(&key).unwrap_or_default();
             let body = if key.ends_with(".html") {
-                inject(bytes)
+                inject(&bytes)
             } else {
-                bytes.to_vec()
+                bytes
             };
             with_headers(StatusCode::OK, &content_type(&key), body)
         }
@@ -753,11 +770,11 @@ async fn site_file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
             }
             r
         }
-        Lookup::NotFound => match site.files.get("404.html") {
+        Lookup::NotFound => match site.read("404.html") {
             Some(page) => with_headers(
                 StatusCode::NOT_FOUND,
                 "text/html; charset=utf-8",
-                inject(page),
+                inject(&page),
             ),
             None => with_headers(
                 StatusCode::NOT_FOUND,
@@ -881,10 +898,7 @@ mod tests {
 
     fn site(paths: &[&str]) -> BuiltSite {
         BuiltSite {
-            files: paths
-                .iter()
-                .map(|p| (p.to_string(), Arc::from(&b"x"[..])))
-                .collect(),
+            files: paths.iter().map(|p| (p.to_string(), pack(b"x"))).collect(),
         }
     }
 
