@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, closest};
 use crate::front::ParsedSource;
@@ -159,9 +161,13 @@ pub fn assign_urls(
 ) {
     let mut errors = Vec::new();
     let mut pages = Vec::with_capacity(sources.len());
-    let mut by_path: HashMap<String, usize> = HashMap::new();
-    for source in sources {
-        let (kind, path, section_dir, bundle_dir) = place(&source);
+    let mut by_path: HashMap<String, usize> = HashMap::with_capacity(sources.len());
+    // Slugs cost a little per page: place them in parallel, then in order.
+    let placed_sources: Vec<_> = sources
+        .into_par_iter()
+        .map(|source| (place(&source), source))
+        .collect();
+    for ((kind, path, section_dir, bundle_dir), source) in placed_sources {
         let is_article = is_article_path(&source.rel_path);
         if let Some(&other) = by_path.get(&path) {
             let other: &Page = &pages[other];
@@ -268,6 +274,9 @@ pub fn encode_path(path: &str) -> String {
         .join("/")
 }
 
+/// One page's link edges (from, to) and link errors.
+type PageLinks = (Vec<(usize, usize)>, Vec<Diagnostic>);
+
 /// Second half: with bodies rendered, check every internal link and anchor, and
 /// order the articles. `unparsed` are sources that failed earlier (links to them
 /// are not reported again).
@@ -285,8 +294,14 @@ pub fn link_and_order(
     let asset_paths: HashSet<&str> = assets.iter().map(|a| a.asset.rel_path.as_str()).collect();
     let mut all_targets: Vec<&str> = index.keys().copied().collect();
     all_targets.sort_unstable();
-    let mut edges: Vec<(usize, usize)> = Vec::new();
-    for (from, page) in pages.iter().enumerate() {
+    // Each page's links are checked on their own, in parallel; the results
+    // are gathered in page order, so errors and edges come in a stable order.
+    let checked: Vec<PageLinks> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(from, page)| {
+        let mut edges = Vec::new();
+        let mut errors = Vec::new();
         for link in &page.body.links {
             let at = |message: String, help: String| {
                 Diagnostic::at(
@@ -356,6 +371,13 @@ pub fn link_and_order(
                 ));
             }
         }
+        (edges, errors)
+        })
+        .collect();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (mut e, mut d) in checked {
+        edges.append(&mut e);
+        errors.append(&mut d);
     }
     let mut articles: Vec<usize> = pages
         .iter()

@@ -156,10 +156,15 @@ pub(crate) fn run_pipeline(
         cache.settings = Some(settings);
         changes = &session::Changes::Everything;
     }
+    // Until this run succeeds, the last render is not what is served.
+    cache.last_ok = false;
     let vocab = vocab::Vocabulary::from_config(&config.vocabulary);
     let mut problems: Vec<Diagnostic> = Vec::new();
 
     let theme_changed = changes.touches(root, &["templates", "themes"]);
+    // Until a run succeeds, a reason to render everything stays: a failed run
+    // may have compiled the new templates already.
+    cache.render_all |= theme_changed || matches!(changes, session::Changes::Everything);
     let cached_templates = if theme_changed {
         None
     } else {
@@ -189,22 +194,22 @@ pub(crate) fn run_pipeline(
         0
     };
     // Bodies still right for their source and links are reused (serve).
-    let mut old_bodies = std::mem::take(&mut cache.bodies);
-    let kept: Vec<Option<session::CachedBody>> = pages
+    let kept: Vec<Option<Arc<markdown::RenderedBody>>> = pages
         .iter()
         .map(|page| {
-            old_bodies
-                .remove(&page.source.rel_path)
+            cache
+                .bodies
+                .get(page.source.rel_path.as_str())
                 .filter(|c| c.fits(&page.source, &urls))
+                .map(|c| Arc::clone(&c.body))
         })
         .collect();
-    drop(old_bodies);
     pages
         .par_iter_mut()
         .zip(kept.par_iter())
         .for_each(|(page, kept)| {
             page.body = match kept {
-                Some(c) => Arc::clone(&c.body),
+                Some(body) => Arc::clone(body),
                 None => {
                     let body = &page.source.text[page.source.body_start..];
                     let ctx = markdown::LinkContext {
@@ -223,23 +228,36 @@ pub(crate) fn run_pipeline(
     let mut edited = Vec::new();
     if cache.enabled {
         edited = kept.iter().map(Option::is_none).collect();
-        let entries: Vec<session::CachedBody> = kept
+        let fresh: Vec<(usize, session::CachedBody)> = (0..pages.len())
             .into_par_iter()
-            .zip(pages.par_iter())
-            .map(|(kept, page)| {
-                kept.unwrap_or_else(|| {
-                    session::CachedBody::new(
-                        Arc::clone(&page.source),
-                        Arc::clone(&page.body),
-                        &urls,
-                    )
-                })
+            .filter(|&i| edited[i])
+            .map(|i| {
+                let page = &pages[i];
+                let entry = session::CachedBody::new(
+                    Arc::clone(&page.source),
+                    Arc::clone(&page.body),
+                    &urls,
+                );
+                (i, entry)
             })
             .collect();
-        for (page, entry) in pages.iter().zip(entries) {
-            page_stamps.push(stamps::stamp_of(&(entry.stamp, &page.path, page.kind)));
-            cache.bodies.insert(page.source.rel_path.clone(), entry);
+        for (i, entry) in fresh {
+            cache.bodies.insert(pages[i].source.rel_path.clone(), entry);
         }
+        if cache.bodies.len() > pages.len() {
+            let live: HashSet<&str> = pages.iter().map(|p| p.source.rel_path.as_str()).collect();
+            cache.bodies.retain(|k, _| live.contains(k.as_str()));
+        }
+        page_stamps = pages
+            .iter()
+            .map(|page| {
+                let body = cache
+                    .bodies
+                    .get(page.source.rel_path.as_str())
+                    .map_or(0, |c| c.stamp);
+                stamps::stamp_of(&(body, &page.path, page.kind))
+            })
+            .collect();
     }
     timer.mark("markdown");
     let (site_graph, mut link_errors) = graph::link_and_order(pages, assets, &unparsed);
@@ -306,9 +324,8 @@ pub(crate) fn run_pipeline(
             .map(|f| f.rel_path.as_str())
             .collect::<Vec<_>>(),
     );
-    let everything = theme_changed
-        || matches!(changes, session::Changes::Everything)
-        || cache.static_names != Some(static_names);
+    cache.render_all |= cache.static_names != Some(static_names);
+    let everything = cache.render_all || !cache.enabled;
     let mut first_phase = first_phase;
     let mut noop = |_: Vec<render::OutputFile>| {};
     let reuse = if cache.enabled {
@@ -356,9 +373,9 @@ pub(crate) fn run_pipeline(
         files.extend(index);
         timer.mark("search index");
     }
+    // (The render checked its own paths; this adds the search index's.)
     if let Some(dup) = first_duplicate(&all_paths) {
-        problems.push(Diagnostic::file_error(format!("static/{dup}"), format!("two files would be written to /{dup} (a static file and a page, or two static files)"))
-            .with_help("rename the static file or the page"));
+        problems.push(duplicate_output(&dup));
         return Err(problems);
     }
     let pages = site_graph.pages.len();
@@ -373,6 +390,8 @@ pub(crate) fn run_pipeline(
         }
     });
     if cache.enabled {
+        cache.render_all = false;
+        cache.last_ok = true;
         cache.last = Some(session::Last {
             index: site_graph
                 .pages
@@ -398,7 +417,8 @@ pub(crate) fn run_pipeline(
     })
 }
 
-/// A stamp of everything the cross-links are computed from.
+/// A stamp of everything the cross-links are computed from: tags, the order
+/// of pages (dates; titles only break ties between undated pages) and links.
 fn cross_link_key(graph: &graph::SiteGraph) -> u64 {
     let pages: Vec<_> = graph
         .pages
@@ -411,7 +431,7 @@ fn cross_link_key(graph: &graph::SiteGraph) -> u64 {
                 p.is_article,
                 &meta.tags,
                 meta.date.as_ref().map(|d| d.timestamp),
-                &meta.title,
+                meta.date.is_none().then_some(&meta.title),
             )
         })
         .collect();
@@ -512,7 +532,17 @@ impl StageTimer {
     }
 }
 
-fn first_duplicate(paths: &[graph::OutputPath]) -> Option<String> {
+pub(crate) fn duplicate_output(path: &str) -> Diagnostic {
+    Diagnostic::file_error(
+        format!("static/{path}"),
+        format!(
+            "two files would be written to /{path} (a static file and a page, or two static files)"
+        ),
+    )
+    .with_help("rename the static file or the page")
+}
+
+pub(crate) fn first_duplicate(paths: &[graph::OutputPath]) -> Option<String> {
     let mut seen: HashSet<&str> = HashSet::with_capacity(paths.len());
     paths
         .iter()

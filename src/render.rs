@@ -301,12 +301,10 @@ pub fn render_site(
         }
     };
     let aliases = crate::feeds::aliases(&views);
-    let positions: HashMap<usize, usize> = graph
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(pos, &i)| (i, pos))
-        .collect();
+    let mut positions: Vec<Option<usize>> = vec![None; graph.pages.len()];
+    for (pos, &i) in graph.articles.iter().enumerate() {
+        positions[i] = Some(pos);
+    }
 
     // Every job renders one output file; they run in parallel.
     let mut jobs: Vec<Job> = (0..graph.pages.len()).map(Job::Page).collect();
@@ -335,33 +333,7 @@ pub fn render_site(
         jobs.push(Job::Newsletter);
     }
     jobs.push(Job::NotFound);
-    let paths: Vec<OutputPath> = jobs
-        .iter()
-        .map(|job| job_path(*job, graph, vocab, &aliases))
-        .collect();
 
-    // Which jobs to render, in one phase or (serve, after an edit) two.
-    let mut phases: Vec<Vec<usize>> = vec![(0..jobs.len()).collect()];
-    let mut new_stamps: Vec<u64> = Vec::new();
-    if let Some(reuse) = reuse.as_ref() {
-        let stamper = Stamper::new(
-            &views,
-            &sections,
-            &positions,
-            reuse.page_stamps,
-            &templates.site_uses,
-        );
-        new_stamps = jobs
-            .par_iter()
-            .map(|job| stamper.job(*job, &aliases))
-            .collect();
-        let (first, later): (Vec<usize>, Vec<usize>) = (0..jobs.len())
-            .filter(|&k| {
-                reuse.everything || reuse.cache.jobs.get(paths[k].as_str()) != Some(&new_stamps[k])
-            })
-            .partition(|&k| matches!(jobs[k], Job::Page(i) if reuse.edited[i]));
-        phases = vec![first, later];
-    }
     // The feeds need a few articles' bodies, which page jobs may take and free.
     let feed_bodies: HashMap<usize, String> = crate::feeds::feed_members(&views)
         .into_iter()
@@ -375,7 +347,7 @@ pub fn render_site(
                 &views,
                 templates,
                 &sections,
-                positions.get(&i).copied(),
+                positions[i],
                 i,
                 &body_of(i, true),
             ),
@@ -432,15 +404,11 @@ pub fn render_site(
         }
     };
 
-    let mut files = Vec::new();
-    let mut rendered = 0;
-    let phase_count = phases.len();
-    for (n, phase) in phases.into_iter().enumerate() {
-        let results: Vec<Result<OutputFile, Diagnostic>> = phase
+    let render_all = |ks: &[usize], paths: &(dyn Fn(usize) -> OutputPath + Sync)| {
+        let results: Vec<Result<OutputFile, Diagnostic>> = ks
             .par_iter()
-            .map(|&k| render_job(jobs[k], paths[k].clone()))
+            .map(|&k| render_job(jobs[k], paths(k)))
             .collect();
-        rendered += results.len();
         let mut done = Vec::with_capacity(results.len());
         let mut errors: Vec<Diagnostic> = Vec::new();
         for r in results {
@@ -451,38 +419,85 @@ pub fn render_site(
                 Err(_) => {}
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        if errors.is_empty() {
+            Ok(done)
+        } else {
+            Err(errors)
         }
-        if let Some(reuse) = reuse.as_mut() {
-            for &k in &phase {
-                reuse
-                    .cache
-                    .jobs
-                    .insert(paths[k].as_str().to_string(), new_stamps[k]);
-            }
-            if n + 1 < phase_count && !done.is_empty() {
-                (reuse.first_phase)(std::mem::take(&mut done));
-            }
+    };
+    let paths: Vec<OutputPath> = jobs
+        .iter()
+        .map(|job| job_path(*job, graph, vocab, &aliases))
+        .collect();
+    let mut all_paths = paths.clone();
+    all_paths.extend(static_paths.iter().map(|p| OutputPath::new(p.clone())));
+    all_paths.extend(graph.assets.iter().map(|a| a.output.clone()));
+    // Before anything is rendered (or remembered as rendered).
+    if let Some(dup) = crate::first_duplicate(&all_paths) {
+        return Err(vec![crate::duplicate_output(&dup)]);
+    }
+    let mut files = Vec::new();
+    let mut rendered = 0;
+    // Serve, after an edit: the edited pages first (page jobs come first, so
+    // job k is page k), handed over before anything else is stamped.
+    let mut early: Vec<usize> = Vec::new();
+    if let Some(reuse) = reuse.as_mut()
+        && !reuse.everything
+    {
+        early = (0..graph.pages.len())
+            .filter(|&i| reuse.edited[i])
+            .collect();
+        let done = render_all(&early, &|k| graph.pages[k].output_file())?;
+        rendered += done.len();
+        if !done.is_empty() {
+            (reuse.first_phase)(done);
         }
-        files.append(&mut done);
+    }
+    // Which jobs to render: all, or (serve) those whose stamp changed.
+    let mut todo: Vec<usize> = (0..jobs.len()).collect();
+    let mut new_stamps: Vec<u64> = Vec::new();
+    if let Some(reuse) = reuse.as_ref() {
+        let stamper = Stamper::new(
+            &views,
+            &sections,
+            &positions,
+            reuse.page_stamps,
+            &templates.site_uses,
+        );
+        new_stamps = jobs
+            .par_iter()
+            .map(|job| stamper.job(*job, &aliases))
+            .collect();
+        let early_set: std::collections::HashSet<usize> = early.iter().copied().collect();
+        todo.retain(|&k| {
+            !early_set.contains(&k)
+                && (reuse.everything
+                    || reuse.cache.jobs.get(paths[k].as_str()) != Some(&new_stamps[k]))
+        });
+    }
+    let mut done = render_all(&todo, &|k| paths[k].clone())?;
+    rendered += done.len();
+    files.append(&mut done);
+    if let Some(reuse) = reuse.as_mut() {
+        for &k in early.iter().chain(&todo) {
+            reuse
+                .cache
+                .jobs
+                .insert(paths[k].as_str().to_string(), new_stamps[k]);
+        }
     }
     if let Some(reuse) = reuse.as_mut() {
         // Forget pages that no longer exist, so a page that comes back renders.
         let live: std::collections::HashSet<&str> = paths.iter().map(OutputPath::as_str).collect();
         reuse.cache.jobs.retain(|p, _| live.contains(p.as_str()));
     }
-    let mut all_paths = paths;
     for (s, path) in static_files.iter().zip(static_paths) {
-        let path = OutputPath::new(path);
-        all_paths.push(path.clone());
         files.push(OutputFile {
-            path,
+            path: OutputPath::new(path),
             content: OutputContent::Copy(s.source.clone()),
         });
     }
     for a in &graph.assets {
-        all_paths.push(a.output.clone());
         files.push(OutputFile {
             path: a.output.clone(),
             content: OutputContent::Copy(FileSource::Disk(a.asset.abs_path.clone())),
@@ -572,34 +587,35 @@ fn summaries(views: &Views, reuse: Option<&mut Reuse>) -> Vec<tera::Value> {
     let Some(reuse) = reuse else {
         return (0..pages.len()).into_par_iter().map(make).collect();
     };
-    let mut old = std::mem::take(&mut reuse.cache.summaries);
+    let cache = &mut reuse.cache.summaries;
     if reuse.everything {
-        old.clear();
+        cache.clear();
     }
     let mut out: Vec<Option<tera::Value>> = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| match old.remove(&p.source.rel_path) {
-            Some((stamp, v)) if stamp == reuse.page_stamps[i] => Some(v),
+        .map(|(i, p)| match cache.get(p.source.rel_path.as_str()) {
+            Some((stamp, v)) if *stamp == reuse.page_stamps[i] => Some(v.clone()),
             _ => None,
         })
         .collect();
-    out.par_iter_mut().enumerate().for_each(|(i, v)| {
-        if v.is_none() {
-            *v = Some(make(i));
-        }
-    });
-    let out: Vec<tera::Value> = out
-        .into_iter()
+    let missing: Vec<usize> = (0..pages.len()).filter(|&i| out[i].is_none()).collect();
+    let made: Vec<tera::Value> = missing.par_iter().map(|&i| make(i)).collect();
+    for (i, v) in missing.into_iter().zip(made) {
+        cache.insert(
+            pages[i].source.rel_path.clone(),
+            (reuse.page_stamps[i], v.clone()),
+        );
+        out[i] = Some(v);
+    }
+    if cache.len() > pages.len() {
+        let live: std::collections::HashSet<&str> =
+            pages.iter().map(|p| p.source.rel_path.as_str()).collect();
+        cache.retain(|k, _| live.contains(k.as_str()));
+    }
+    out.into_iter()
         .map(|v| v.unwrap_or_else(tera::Value::none))
-        .collect();
-    reuse.cache.summaries = pages
-        .iter()
-        .zip(&out)
-        .enumerate()
-        .map(|(i, (p, v))| (p.source.rel_path.clone(), (reuse.page_stamps[i], v.clone())))
-        .collect();
-    out
+        .collect()
 }
 
 fn job_path(

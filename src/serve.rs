@@ -133,6 +133,9 @@ struct Shared {
     root: PathBuf,
     /// Rebuilds hand their search records to the background indexer here.
     indexer: Mutex<Sender<SearchBatch>>,
+    /// Search is on in the last good build: an index finished after it was
+    /// turned off is dropped.
+    search_on: std::sync::atomic::AtomicBool,
     /// Serializes appends to the sign-ups file, so lines never interleave.
     signups: std::sync::Mutex<()>,
     site: RwLock<Arc<BuiltSite>>,
@@ -193,6 +196,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let (to_indexer, index_queue) = std::sync::mpsc::channel();
     let shared = Arc::new(Shared {
         indexer: Mutex::new(to_indexer),
+        search_on: std::sync::atomic::AtomicBool::new(false),
         root: opts.root.clone(),
         signups: std::sync::Mutex::new(()),
         site: RwLock::new(Arc::new(BuiltSite::default())),
@@ -347,6 +351,9 @@ fn rebuild(
             }
         }
         let (update, unreadable) = prepare(&root, site.files, changes);
+        shared
+            .search_on
+            .store(site.search.is_some(), std::sync::atomic::Ordering::SeqCst);
         let changed = apply(shared, update, Some(&site.all_paths), site.search.is_some());
         if unreadable.is_empty() {
             Ok((changed, site.rendered, site.search))
@@ -428,6 +435,9 @@ fn prepare(
 ) -> (Update, Vec<Diagnostic>) {
     let mut out = Vec::with_capacity(files.len());
     let mut errors = Vec::new();
+    // A static file's output may now come from elsewhere (the site's copy
+    // deleted, the theme's shows through): re-read every file of a changed name.
+    let static_names = changed_static_names(root, changes);
     for f in files {
         let path = f.path.as_str().to_string();
         let packed: Result<Arc<[u8]>, Diagnostic> = match f.content {
@@ -435,7 +445,9 @@ fn prepare(
             // Rendered pages come compressed already, in the same format.
             OutputContent::Packed(p) => Ok(Arc::from(p)),
             OutputContent::Copy(FileSource::Embedded(b)) => Ok(pack(b)),
-            OutputContent::Copy(FileSource::Disk(p)) if !changes.covers(&p) => {
+            OutputContent::Copy(FileSource::Disk(p))
+                if !changes.covers(&p) && !static_names.contains(path.as_str()) =>
+            {
                 out.push((path, Err(p)));
                 continue;
             }
@@ -454,6 +466,31 @@ fn prepare(
         }
     }
     (Update(out), errors)
+}
+
+/// The names (`css/site.css`) of changed files under static/ or a theme's static/.
+fn changed_static_names(root: &Path, changes: &Changes) -> std::collections::HashSet<String> {
+    let Changes::Paths(paths) = changes else {
+        return Default::default();
+    };
+    let themes = root.join("themes");
+    paths
+        .iter()
+        .filter_map(|p| {
+            let rel = match p.strip_prefix(root.join("static")) {
+                Ok(rel) => rel,
+                // themes/<name>/static/...
+                Err(_) => {
+                    let in_theme = p.strip_prefix(&themes).ok()?;
+                    let mut parts = in_theme.components();
+                    parts.next()?;
+                    (parts.next()?.as_os_str() == "static").then_some(())?;
+                    parts.as_path()
+                }
+            };
+            Some(crate::load::display_path(Path::new(""), rel))
+        })
+        .collect()
 }
 
 /// Swaps `update` into the served site; with `all_paths`, also drops files
@@ -569,6 +606,10 @@ fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>) {
         };
         let mut changed = Vec::new();
         if let Ok(mut site) = shared.site.write() {
+            // Checked under the lock the rebuild's swap also takes.
+            if !shared.search_on.load(std::sync::atomic::Ordering::SeqCst) {
+                continue;
+            }
             let mut new = BuiltSite {
                 files: site
                     .files

@@ -84,16 +84,25 @@ impl Session {
         changes: &Changes,
         first_phase: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<RenderedSite, Vec<Diagnostic>> {
-        if let Some(page) = self.express(changes) {
+        let express = self.express(changes);
+        let express_path = express.as_ref().map(|f| f.path.as_str().to_string());
+        if let Some(page) = express {
             first_phase(vec![page]);
         }
-        crate::run_pipeline(
+        let result = crate::run_pipeline(
             &self.opts,
             crate::SearchWork::Records,
             &mut self.cache,
             changes,
             Some(first_phase),
-        )
+        );
+        if result.is_err()
+            && let Some(path) = express_path
+        {
+            // Served, but not by a successful run: render it again next time.
+            self.cache.render.jobs.remove(&path);
+        }
+        result
     }
 }
 
@@ -111,6 +120,9 @@ impl Session {
         let [path] = paths.as_slice() else {
             return None;
         };
+        if !self.cache.last_ok {
+            return None;
+        }
         let last = self.cache.last.as_mut()?;
         let templates = self.cache.templates.as_ref()?;
         let (_, links) = self.cache.cross.as_ref()?;
@@ -193,6 +205,11 @@ pub(crate) struct Cache {
     pub(crate) static_names: Option<u64>,
     /// The last successful render's site, for `Session::express`.
     pub(crate) last: Option<Last>,
+    /// The last run succeeded: `last`, `cross` and `templates` belong together
+    /// and are what is served.
+    pub(crate) last_ok: bool,
+    /// Everything must be rendered at the next successful run.
+    pub(crate) render_all: bool,
 }
 
 /// What the last successful render was made of.

@@ -146,7 +146,7 @@ pub struct Stamper<'a> {
     graph: &'a SiteGraph,
     views: &'a Views<'a>,
     sections: &'a BTreeMap<String, (Vec<usize>, Vec<usize>)>,
-    positions: &'a HashMap<usize, usize>,
+    positions: &'a [Option<usize>],
     /// Per page: source, URL and body.
     pages: &'a [u64],
     /// Per page: what a link to it shows (title and URL).
@@ -160,7 +160,7 @@ impl<'a> Stamper<'a> {
     pub fn new(
         views: &'a Views<'a>,
         sections: &'a BTreeMap<String, (Vec<usize>, Vec<usize>)>,
-        positions: &'a HashMap<usize, usize>,
+        positions: &'a [Option<usize>],
         pages: &'a [u64],
         uses: &'a HashMap<String, u8>,
     ) -> Self {
@@ -245,7 +245,7 @@ impl<'a> Stamper<'a> {
                 let p = &graph.pages[i];
                 match p.kind {
                     PageKind::Page => {
-                        let position = self.positions.get(&i).copied();
+                        let position = self.positions[i];
                         let neighbour = |pos: Option<usize>| {
                             pos.and_then(|pos| graph.articles.get(pos))
                                 .map(|&o| self.links[o])

@@ -104,6 +104,10 @@ impl SiteWatcher {
             // A watcher error (e.g. too many files): rebuild to be safe.
             return vec![self.root.join("site.toml")];
         };
+        // Events were lost (the OS queue overflowed): rebuild everything.
+        if events.iter().any(|e| e.event.need_rescan()) {
+            return vec![self.root.join("site.toml")];
+        }
         let paths: Vec<PathBuf> = events
             .into_iter()
             .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))

@@ -291,3 +291,72 @@ fn a_body_edit_shows_its_page_first_exactly_as_a_full_build_renders_it() {
     assert_eq!(s.early.len(), 1, "only the rebuild's first phase");
     s.assert_matches(&site, "a title edit");
 }
+
+#[test]
+fn after_failed_rebuilds_the_next_good_one_catches_up() {
+    let site = Site::fixture("tagged");
+    let mut s = Served2::start(&site);
+    let rebuild_fails = |s: &mut Served2, c: Changes| {
+        assert!(
+            s.session.rebuild(&c, &mut |_| {}).is_err(),
+            "expected errors"
+        );
+    };
+
+    // A template changed while the site is broken still reaches every page.
+    let c = edit(
+        &site,
+        "content/articles/gamma.md",
+        "(alpha.md#",
+        "(missing.md#",
+    );
+    rebuild_fails(&mut s, c);
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1><p>new template</p>{{ page.content | safe }}{% endblock content %}\n",
+    );
+    rebuild_fails(&mut s, paths(&site, &["templates/page.html"]));
+    let c = edit(
+        &site,
+        "content/articles/gamma.md",
+        "(missing.md#",
+        "(alpha.md#",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "fixing the site after a template change");
+
+    // A retitle whose build fails (its alias collides with a page) is
+    // still shown by its neighbours once the alias goes.
+    let c = edit(
+        &site,
+        "content/articles/beta.md",
+        "title: ",
+        "aliases: [\"/articles/alpha/\"]\ntitle: Clashing ",
+    );
+    rebuild_fails(&mut s, c);
+    let c = edit(
+        &site,
+        "content/articles/beta.md",
+        "aliases: [\"/articles/alpha/\"]\n",
+        "",
+    );
+    s.rebuild(c);
+    s.assert_matches(&site, "removing a clashing alias");
+
+    // A body edit while a template is broken, after a page was deleted.
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}{{ page.nope.deeper }}{% endblock content %}\n");
+    rebuild_fails(&mut s, paths(&site, &["templates/page.html"]));
+    // (epsilon: not the last page in path order, and nothing links to it.)
+    site.remove("content/articles/epsilon.md");
+    rebuild_fails(&mut s, paths(&site, &["content/articles/epsilon.md"]));
+    let c = edit(
+        &site,
+        "content/articles/gamma.md",
+        "Gamma's summary",
+        "Gamma's new summary",
+    );
+    rebuild_fails(&mut s, c);
+    site.remove("templates/page.html");
+    s.rebuild(paths(&site, &["templates/page.html"]));
+    s.assert_matches(&site, "fixing the template");
+}
