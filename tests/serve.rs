@@ -496,3 +496,44 @@ fn open_starts_the_browser_on_the_served_address() {
     let _ = child.wait();
     assert_eq!(got.trim(), address);
 }
+
+#[test]
+fn vim_style_saves_and_bursts_of_saves_end_with_the_last_text() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    // vim (backupcopy=auto): the file becomes plan.md~, a new plan.md is
+    // written, the backup is removed.
+    std::fs::rename(
+        site.path("content/articles/plan.md"),
+        site.path("content/articles/plan.md~"),
+    )
+    .unwrap();
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("Before the marker, part one.", "Saved the vim way."),
+    );
+    site.remove("content/articles/plan.md~");
+    events.wait_for("reload", "/articles/plan/index.html");
+    wait_for_text(&server, &events, "/articles/plan/", "Saved the vim way.");
+    // Five saves in a row, as fast as they come: the last one wins.
+    for n in 1..=5 {
+        site.write(
+            "content/articles/plan.md",
+            plan.replace("Before the marker, part one.", &format!("Burst save {n}.")),
+        );
+    }
+    wait_for_text(&server, &events, "/articles/plan/", "Burst save 5.");
+}
+
+/// Waits (rebuild by rebuild) until `path` serves `text`.
+fn wait_for_text(server: &Server, events: &common::Events, path: &str, text: &str) {
+    for _ in 0..10 {
+        if server.get(path).1.contains(text) {
+            return;
+        }
+        events.wait_for("built", "rendered");
+    }
+    panic!("{path} never showed {text:?}");
+}
