@@ -161,6 +161,29 @@ fn split(file: &str, text: &str) -> Result<(Format, Range<usize>, usize), Diagno
 }
 
 /// Parses one source's front matter. `is_article` makes `date` and `level` required.
+/// "UTF-16 LE" or "UTF-16 BE" for a file in UTF-16 (Windows Notepad and some
+/// editors save so): by its byte-order mark, or, without one, by the zero
+/// byte beside every ASCII character of its opening.
+fn utf16_kind(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xff, 0xfe, ..] => return Some("UTF-16 LE"),
+        [0xfe, 0xff, ..] => return Some("UTF-16 BE"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = || head.chunks_exact(2);
+    if pairs().all(|p| p[0] != 0 && p[1] == 0) {
+        Some("UTF-16 LE")
+    } else if pairs().all(|p| p[0] == 0 && p[1] != 0) {
+        Some("UTF-16 BE")
+    } else {
+        None
+    }
+}
+
 pub fn parse_front_matter(
     display_path: &str,
     rel_path: &str,
@@ -168,6 +191,27 @@ pub fn parse_front_matter(
     is_article: bool,
     vocab: &Vocabulary,
 ) -> Result<ParsedSource, Vec<Diagnostic>> {
+    if let Some(kind) = utf16_kind(bytes) {
+        // Shown decoded, so the writer recognises the file.
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|p| match kind {
+                "UTF-16 BE" => u16::from_be_bytes([p[0], p[1]]),
+                _ => u16::from_le_bytes([p[0], p[1]]),
+            })
+            .collect();
+        let decoded = String::from_utf16_lossy(&units);
+        let decoded = decoded.trim_start_matches('\u{feff}');
+        return Err(vec![
+            Diagnostic::at(
+                display_path,
+                decoded,
+                0..1,
+                format!("this file is {kind} text; huddle reads UTF-8"),
+            )
+            .with_help("save the file as UTF-8 in your editor (in VS Code: click the encoding in the status bar, then \"Save with Encoding\" and \"UTF-8\")"),
+        ]);
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

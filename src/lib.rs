@@ -16,7 +16,9 @@
 //!
 //! Every stage returns all the problems it found as [`Diagnostic`]s, so one run
 //! reports every error of the site. [`scaffold`] holds `huddle new` and `huddle init`;
-//! [`serve`] (with [`watch`]) runs the same stages in memory for `huddle serve`.
+//! [`serve`] (with [`watch`]) runs the same stages in memory for `huddle serve`,
+//! through a [`session::Session`] that keeps what each rebuild can reuse and
+//! renders only the output files whose [`stamps`] changed.
 
 // Diagnostics travel only on the error path, once per problem; boxing them
 // would make every stage's code noisier for no measurable gain.

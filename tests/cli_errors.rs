@@ -165,6 +165,29 @@ fn invalid_utf8_and_binary_junk_and_empty_files() {
 }
 
 #[test]
+fn utf16_files_are_named_as_such() {
+    let utf16 = |text: &str, bom: bool| -> Vec<u8> {
+        let mut bytes: Vec<u8> = if bom { vec![0xff, 0xfe] } else { Vec::new() };
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    fails_cleanly(
+        |s| {
+            let text = "---\ntitle: Notepad\n---\n\nSaved by Notepad.\n";
+            s.write("content/with-bom.md", utf16(text, true));
+            s.write("content/without-bom.md", utf16(text, false));
+        },
+        &[
+            "content/with-bom.md:1:1",
+            "content/without-bom.md:1:1",
+            "this file is UTF-16 LE text",
+            "Save with Encoding",
+            "2 problems",
+        ],
+    );
+}
+
+#[test]
 fn three_bad_files_are_all_reported_in_one_run() {
     fails_cleanly(
         |s| {
