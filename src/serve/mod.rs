@@ -1,0 +1,424 @@
+//! `huddle serve`: builds the site in memory and serves it on loopback, and with
+//! `--watch` rebuilds on every save and tells open pages to reload (Server-Sent
+//! Events). A save that breaks the build keeps the last good pages served and
+//! shows the errors as an overlay. It never writes the output folder and never
+//! serves anything but the files of the built site.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::BuildOptions;
+use crate::diagnostic::Diagnostic;
+use crate::load::FileSource;
+use crate::render::OutputContent;
+use crate::search::SearchBatch;
+use crate::session::{Changes, Session};
+use crate::watch::SiteWatcher;
+
+/// A status line on stdout. Unlike `println!`, a closed stdout (the terminal
+/// went away, a pipe's reader stopped) never panics the server.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// The same on stderr, for diagnostics.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+mod http;
+mod indexer;
+mod served;
+mod signup;
+
+use http::{events_stream, live_js, site_file, with_headers};
+use indexer::{index_in_background, lower_this_thread_priority};
+use served::{BuiltSite, apply, prepare};
+pub use signup::SIGNUPS_FILE;
+use signup::{SIGNUP_BODY_LIMIT, newsletter_signup};
+
+const LIVE_RELOAD_JS: &str = include_str!("live.js");
+const LIVE_RELOAD_TAG: &str = "<script src=\"/__huddle/live.js\"></script>";
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub watch: bool,
+    pub drafts: bool,
+    /// Open the site in the default browser (`$BROWSER` on Linux) once served.
+    pub open: bool,
+}
+
+/// An error as the browser overlay shows it.
+#[derive(Debug, Clone, Serialize)]
+struct ErrorView {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    help: Option<String>,
+    /// The terminal's code frame, as plain text.
+    frame: String,
+}
+
+impl From<&Diagnostic> for ErrorView {
+    fn from(d: &Diagnostic) -> Self {
+        ErrorView {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            frame: d.render(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ServerEvent {
+    Reload {
+        paths: Vec<String>,
+        css_only: bool,
+    },
+    Errors(Vec<ErrorView>),
+    /// A rebuild finished: everything it changed is served.
+    Built {
+        milliseconds: u128,
+        rendered: usize,
+    },
+    Shutdown,
+}
+
+/// Where Pagefind's files live in the site.
+pub(super) const INDEX_DIR: &str = "pagefind/";
+
+struct Shared {
+    root: PathBuf,
+    /// Rebuilds hand their search records to the background indexer here.
+    indexer: Mutex<Sender<SearchBatch>>,
+    /// Search is on in the last good build: an index finished after it was
+    /// turned off is dropped.
+    search_on: std::sync::atomic::AtomicBool,
+    /// Serializes appends to the sign-ups file, so lines never interleave.
+    signups: std::sync::Mutex<()>,
+    site: RwLock<Arc<BuiltSite>>,
+    errors: RwLock<Vec<ErrorView>>,
+    events: broadcast::Sender<ServerEvent>,
+}
+
+/// Runs the server until Ctrl-C. Errors here are the server's own (the port is
+/// taken); content errors never stop it.
+pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
+    let listener = TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+        let help = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "another program (or another huddle serve) uses it; try --port {}",
+                opts.port.wrapping_add(1).max(1024)
+            )
+        } else {
+            "choose another --port or --bind address".to_string()
+        };
+        vec![
+            Diagnostic::file_error(
+                format!("{}:{}", opts.bind, opts.port),
+                format!("cannot listen on this address: {e}"),
+            )
+            .with_help(help),
+        ]
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+    let shown_ip = if local.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        local.ip()
+    };
+    let base_url = format!("http://{}/", SocketAddr::new(shown_ip, local.port()));
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        base_url: Some(base_url.clone()),
+        drafts: opts.drafts,
+        dev_server: true,
+    };
+
+    // Rebuilds run on their own threads at normal priority; the global rayon
+    // pool, which Pagefind uses, and the indexer run at the lowest priority, so
+    // a save is never slowed by the index being refreshed.
+    rayon::ThreadPoolBuilder::new()
+        .start_handler(|_| lower_this_thread_priority())
+        .build_global()
+        .ok();
+    let builders = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("huddle-build-{i}"))
+        .build()
+        .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+
+    let (events, _) = broadcast::channel(64);
+    let (to_indexer, index_queue) = std::sync::mpsc::channel();
+    let shared = Arc::new(Shared {
+        indexer: Mutex::new(to_indexer),
+        search_on: std::sync::atomic::AtomicBool::new(false),
+        root: opts.root.clone(),
+        signups: std::sync::Mutex::new(()),
+        site: RwLock::new(Arc::new(BuiltSite::default())),
+        errors: RwLock::new(Vec::new()),
+        events,
+    });
+    let started = Instant::now();
+    let mut session = Session::new(build_opts.clone());
+    builders.install(|| {
+        rebuild(
+            &shared,
+            &mut session,
+            &Changes::Everything,
+            "start",
+            started,
+        )
+    });
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || index_in_background(&shared, &index_queue));
+    }
+
+    if opts.watch {
+        let output = build_opts.output_dir();
+        let ignored = vec![output, opts.root.join(".huddle")];
+        let watcher = SiteWatcher::new(&opts.root, ignored).map_err(|e| {
+            vec![Diagnostic::file_error(
+                opts.root.display().to_string(),
+                format!("cannot watch the site's files: {e}"),
+            )]
+        })?;
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while let Some(paths) = watcher.next_batch() {
+                let started = Instant::now();
+                let what = describe(&build_opts.root, &paths);
+                // site.toml (or a watcher that lost events) rebuilds everything.
+                let changes = if paths.contains(&build_opts.root.join("site.toml")) {
+                    Changes::Everything
+                } else {
+                    Changes::Paths(paths)
+                };
+                // A bug in a stage must not end watching: report it and go on.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    builders.install(|| rebuild(&shared, &mut session, &changes, &what, started))
+                }));
+                if outcome.is_err() {
+                    // Trust nothing the failed rebuild may have left half-done.
+                    session = Session::new(build_opts.clone());
+                    say!(
+                        "{what}: the rebuild failed unexpectedly (a bug in huddle); still serving the last good build"
+                    );
+                }
+            }
+        });
+        say!("Watching content/, templates/, themes/, static/ and site.toml for changes");
+    }
+    // Printed last: once this line is out, the site is built and watched.
+    say!(
+        "Serving {} at {base_url} (Ctrl-C to stop)",
+        opts.root.display()
+    );
+    if opts.open {
+        // The listener is bound, so the browser's first request waits for us.
+        let url = base_url.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = webbrowser::open(&url) {
+                tell!("could not open a browser ({e}); open {url} yourself");
+            }
+        });
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            vec![Diagnostic::file_error(
+                "serve",
+                format!("cannot start the server: {e}"),
+            )]
+        })?;
+    runtime.block_on(async move {
+        listener.set_nonblocking(true).ok();
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+        let app = Router::new()
+            .route("/__huddle/events", get(events_stream))
+            .route("/__huddle/live.js", get(live_js))
+            .route(
+                crate::newsletter::LOCAL_ENDPOINT,
+                axum::routing::post(newsletter_signup)
+                    .layer(axum::extract::DefaultBodyLimit::max(SIGNUP_BODY_LIMIT)),
+            )
+            .fallback(get(site_file))
+            .with_state(Arc::clone(&shared));
+        let on_shutdown = Arc::clone(&shared);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                // End the event streams, or graceful shutdown would wait on them.
+                let _ = on_shutdown.events.send(ServerEvent::Shutdown);
+                say!("\nStopped.");
+            })
+            .await
+            .map_err(|e| {
+                vec![Diagnostic::file_error(
+                    "serve",
+                    format!("the server stopped: {e}"),
+                )]
+            })
+    })
+}
+
+/// "content/articles/foo.md" or "3 files".
+fn describe(root: &Path, paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => crate::load::display_path(root, one),
+        many => format!("{} files", many.len()),
+    }
+}
+
+/// Rebuilds after `changes`; on success swaps the new files in and announces
+/// what changed (the edited pages first, as soon as they are rendered, then
+/// the pages that list or link to them), on failure keeps the last good site
+/// and announces the errors.
+fn rebuild(
+    shared: &Shared,
+    session: &mut Session,
+    changes: &Changes,
+    what: &str,
+    started: Instant,
+) {
+    let root = session.options().root.clone();
+    let mut first: Option<(Vec<String>, u128)> = None;
+    let mut on_first = |files: Vec<crate::render::OutputFile>| {
+        // Rendered pages only: nothing to read, nothing to fail.
+        let (update, _) = prepare(&root, files, changes);
+        let changed = apply(shared, update, None, false);
+        announce(shared, &changed, true);
+        // The express lane and then the rebuild's first phase may both come.
+        match &mut first {
+            None => first = Some((changed, started.elapsed().as_millis())),
+            Some((earlier, _)) => earlier.extend(changed),
+        }
+    };
+    let result = session.rebuild(changes, &mut on_first).and_then(|site| {
+        // Warnings once, at start; every rebuild would repeat them.
+        if what == "start" {
+            for w in &site.warnings {
+                tell!("{}\n", w.render(false));
+            }
+        }
+        let (update, unreadable) = prepare(&root, site.files, changes);
+        shared
+            .search_on
+            .store(site.search.is_some(), std::sync::atomic::Ordering::SeqCst);
+        let changed = apply(shared, update, Some(&site.all_paths), site.search.is_some());
+        if unreadable.is_empty() {
+            Ok((changed, site.rendered, site.search))
+        } else {
+            Err(unreadable)
+        }
+    });
+    let elapsed = started.elapsed().as_millis();
+    match result {
+        Ok((mut changed, rendered, search)) => {
+            let pages_changed = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let first_note = match &first {
+                Some((edited, ms)) => {
+                    let pages = edited.iter().filter(|p| p.ends_with(".html")).count();
+                    changed.retain(|p| !edited.contains(p));
+                    format!(
+                        " (the edited page{} in {ms} ms)",
+                        if pages == 1 { "" } else { "s" }
+                    )
+                }
+                None => String::new(),
+            };
+            let pages_changed = pages_changed
+                + first.as_ref().map_or(0, |(e, _)| {
+                    e.iter().filter(|p| p.ends_with(".html")).count()
+                });
+            say!(
+                "{what}: rebuilt in {elapsed} ms{first_note}, {rendered} file{} rendered, {pages_changed} page{} changed",
+                if rendered == 1 { "" } else { "s" },
+                if pages_changed == 1 { "" } else { "s" }
+            );
+            announce(shared, &changed, first.is_none());
+            let _ = shared.events.send(ServerEvent::Built {
+                milliseconds: elapsed,
+                rendered,
+            });
+            if let Some(batch) = search
+                && let Ok(indexer) = shared.indexer.lock()
+            {
+                let _ = indexer.send(batch);
+            }
+        }
+        Err(problems) => {
+            for d in &problems {
+                tell!("{}\n", d.render(false));
+            }
+            let errors: Vec<ErrorView> = problems
+                .iter()
+                .filter(|d| d.is_error())
+                .map(ErrorView::from)
+                .collect();
+            say!(
+                "{what}: {} error{} after {elapsed} ms; still serving the last good build",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            if let Ok(mut e) = shared.errors.write() {
+                e.clone_from(&errors);
+            }
+            let _ = shared.events.send(ServerEvent::Errors(errors));
+        }
+    }
+}
+
+/// Tells open pages what changed: a `reload` event (also after a broken build
+/// is fixed, so the overlay goes), with `css_only` when only stylesheets changed.
+fn announce(shared: &Shared, changed: &[String], may_clear_errors: bool) {
+    let had_errors = may_clear_errors
+        && shared
+            .errors
+            .write()
+            .map(|mut e| !std::mem::take(&mut *e).is_empty())
+            .unwrap_or(false);
+    if changed.is_empty() && !had_errors {
+        return;
+    }
+    let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+    let _ = shared.events.send(ServerEvent::Reload {
+        paths: changed.to_vec(),
+        css_only: css_only && !had_errors,
+    });
+}
