@@ -283,7 +283,7 @@ pub(crate) fn run_pipeline(
         return Err(problems);
     };
     timer.mark("templates compiled");
-    let cross_key = cache.enabled.then(|| cross_link_key(&site_graph));
+    let cross_key = cache.enabled.then(|| taxonomy::cross_link_key(&site_graph));
     let links = match (cache.cross.take(), cross_key) {
         (Some((key, links)), Some(k)) if key == k => links,
         _ => taxonomy::cross_link(&site_graph, &config, &vocab),
@@ -312,7 +312,7 @@ pub(crate) fn run_pipeline(
     // The search index builds on its own thread while the pages render.
     let pending_index = (searching && search_work == SearchWork::Index).then(|| {
         search::start_index(
-            search_records(&mut site_graph.pages, &config, &vocab),
+            search::search_records(&mut site_graph.pages, &config, &vocab),
             config.language.clone(),
         )
     });
@@ -387,7 +387,7 @@ pub(crate) fn run_pipeline(
         let vocab = vocab.clone();
         let mut pages = site_graph.pages.clone();
         search::SearchBatch {
-            records: Box::new(move || search_records(&mut pages, &config, &vocab)),
+            records: Box::new(move || search::search_records(&mut pages, &config, &vocab)),
             language,
         }
     });
@@ -417,97 +417,6 @@ pub(crate) fn run_pipeline(
         warnings: problems,
         search,
     })
-}
-
-/// A stamp of everything the cross-links are computed from: tags, the order
-/// of pages (dates; titles only break ties between undated pages) and links.
-fn cross_link_key(graph: &graph::SiteGraph) -> u64 {
-    let pages: Vec<_> = graph
-        .pages
-        .iter()
-        .map(|p| {
-            let meta = &p.source.meta;
-            (
-                &p.source.rel_path,
-                p.kind,
-                p.is_article,
-                &meta.tags,
-                meta.date.as_ref().map(|d| d.timestamp),
-                meta.date.is_none().then_some(&meta.title),
-            )
-        })
-        .collect();
-    stamps::stamp_of(&(pages, &graph.articles, &graph.link_edges))
-}
-
-/// The index's records: every page that is not a list, with its text (taken
-/// from the page when no one else holds it) and its tags as filters.
-fn search_records(
-    pages: &mut [graph::Page],
-    config: &config::Config,
-    vocab: &vocab::Vocabulary,
-) -> Vec<search::SearchRecord> {
-    pages
-        .iter_mut()
-        .filter(|p| p.kind == graph::PageKind::Page)
-        .map(|p| {
-            let meta = &p.source.meta;
-            let level: Vec<String> = meta
-                .tags
-                .level
-                .map(|l| vocab.levels[l.0].name.clone())
-                .into_iter()
-                .collect();
-            let attitudes: Vec<String> = meta
-                .tags
-                .attitudes
-                .iter()
-                .map(|t| vocab.attitudes[t.0].name.clone())
-                .collect();
-            let practices: Vec<String> = meta
-                .tags
-                .practices
-                .iter()
-                .map(|t| vocab.practices[t.0].name.clone())
-                .collect();
-            let tags: Vec<&str> = level
-                .iter()
-                .chain(&attitudes)
-                .chain(&practices)
-                .map(String::as_str)
-                .collect();
-            let headings: Vec<&str> = p.body.toc.iter().map(|h| h.title.as_str()).collect();
-            let text = format!(
-                "{} {} {} {}",
-                meta.description,
-                headings.join(" "),
-                tags.join(" "),
-                // A build's pages are theirs alone: take the text. Serve's are shared.
-                match Arc::get_mut(&mut p.body) {
-                    Some(body) => std::mem::take(&mut body.text),
-                    None => p.body.text.clone(),
-                }
-            );
-            let tags = tags.join(" · ");
-            let mut filters = std::collections::BTreeMap::new();
-            for (name, values) in [
-                ("level", level),
-                ("attitude", attitudes),
-                ("practice", practices),
-            ] {
-                if !values.is_empty() {
-                    filters.insert(name.to_string(), values);
-                }
-            }
-            search::SearchRecord {
-                url: format!("{}{}", config.base_path, graph::encode_path(&p.path)),
-                title: meta.title.clone(),
-                text,
-                tags,
-                filters,
-            }
-        })
-        .collect()
 }
 
 /// With `HUDDLE_TIMINGS=1`, prints how long each stage took (for the benchmark).

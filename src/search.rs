@@ -132,3 +132,73 @@ impl PendingIndex {
         }
     }
 }
+
+/// The index's records: every page that is not a list, with its text (taken
+/// from the page when no one else holds it) and its tags as filters.
+pub(crate) fn search_records(
+    pages: &mut [crate::graph::Page],
+    config: &crate::config::Config,
+    vocab: &crate::vocab::Vocabulary,
+) -> Vec<SearchRecord> {
+    pages
+        .iter_mut()
+        .filter(|p| p.kind == crate::graph::PageKind::Page)
+        .map(|p| {
+            let meta = &p.source.meta;
+            let level: Vec<String> = meta
+                .tags
+                .level
+                .map(|l| vocab.levels[l.0].name.clone())
+                .into_iter()
+                .collect();
+            let attitudes: Vec<String> = meta
+                .tags
+                .attitudes
+                .iter()
+                .map(|t| vocab.attitudes[t.0].name.clone())
+                .collect();
+            let practices: Vec<String> = meta
+                .tags
+                .practices
+                .iter()
+                .map(|t| vocab.practices[t.0].name.clone())
+                .collect();
+            let tags: Vec<&str> = level
+                .iter()
+                .chain(&attitudes)
+                .chain(&practices)
+                .map(String::as_str)
+                .collect();
+            let headings: Vec<&str> = p.body.toc.iter().map(|h| h.title.as_str()).collect();
+            let text = format!(
+                "{} {} {} {}",
+                meta.description,
+                headings.join(" "),
+                tags.join(" "),
+                // A build's pages are theirs alone: take the text. Serve's are shared.
+                match std::sync::Arc::get_mut(&mut p.body) {
+                    Some(body) => std::mem::take(&mut body.text),
+                    None => p.body.text.clone(),
+                }
+            );
+            let tags = tags.join(" · ");
+            let mut filters = std::collections::BTreeMap::new();
+            for (name, values) in [
+                ("level", level),
+                ("attitude", attitudes),
+                ("practice", practices),
+            ] {
+                if !values.is_empty() {
+                    filters.insert(name.to_string(), values);
+                }
+            }
+            SearchRecord {
+                url: format!("{}{}", config.base_path, crate::graph::encode_path(&p.path)),
+                title: meta.title.clone(),
+                text,
+                tags,
+                filters,
+            }
+        })
+        .collect()
+}

@@ -78,6 +78,27 @@ pub fn cross_link(graph: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Cro
     }
 }
 
+/// A stamp of everything the cross-links are computed from: tags, the order
+/// of pages (dates; titles only break ties between undated pages) and links.
+pub(crate) fn cross_link_key(graph: &SiteGraph) -> u64 {
+    let pages: Vec<_> = graph
+        .pages
+        .iter()
+        .map(|p| {
+            let meta = &p.source.meta;
+            (
+                &p.source.rel_path,
+                p.kind,
+                p.is_article,
+                &meta.tags,
+                meta.date.as_ref().map(|d| d.timestamp),
+                meta.date.is_none().then_some(&meta.title),
+            )
+        })
+        .collect();
+    crate::stamps::stamp_of(&(pages, &graph.articles, &graph.link_edges))
+}
+
 /// Vocabulary entries that no article uses, as warnings on site.toml.
 pub fn unused_vocabulary(links: &CrossLinks, vocab: &Vocabulary) -> Vec<Diagnostic> {
     let mut out = Vec::new();

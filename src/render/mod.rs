@@ -18,6 +18,15 @@ use crate::taxonomy::CrossLinks;
 use crate::views::{LinkView, TAXONOMIES, Views};
 use crate::vocab::Vocabulary;
 
+mod jobs;
+mod templates;
+
+pub(crate) use jobs::Job;
+pub use jobs::render_one_page;
+use jobs::{job_path, page_context, render_page};
+use templates::render_one;
+pub use templates::{Templates, compile_templates};
+
 /// What to put at a path in the output folder.
 #[derive(Debug, Clone)]
 pub enum OutputContent {
@@ -46,133 +55,6 @@ impl OutputContent {
 pub struct OutputFile {
     pub path: OutputPath,
     pub content: OutputContent,
-}
-
-/// The templates, compiled, with where each came from (for error messages).
-pub struct Templates {
-    tera: Tera,
-    files: HashMap<String, TemplateFile>,
-    /// Per template: the parts of the global `site` it reads (see `stamps`).
-    site_uses: HashMap<String, u8>,
-}
-
-impl Templates {
-    /// The parts of the global `site` that `template` may read (`stamps::SITE_*`).
-    pub fn site_uses(&self, template: &str) -> u8 {
-        self.site_uses
-            .get(template)
-            .copied()
-            .unwrap_or(crate::stamps::SITE_ALL)
-    }
-}
-
-/// Compiles the templates; every syntax error of every template is reported.
-pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diagnostic>> {
-    let files: HashMap<String, TemplateFile> =
-        files.into_iter().map(|f| (f.name.clone(), f)).collect();
-    let mut errors = Vec::new();
-    // First each on its own, so one broken template does not hide another.
-    for f in files.values() {
-        let mut alone = Tera::default();
-        if let Err(e) = alone.add_raw_template(&f.name, &f.text)
-            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-        {
-            errors.push(template_diagnostic(&e, &files));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    tera.register_filter("json", json_filter);
-    if let Err(e) =
-        tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
-    {
-        return Err(vec![template_diagnostic(&e, &files)]);
-    }
-    for required in [
-        "index.html",
-        "section.html",
-        "page.html",
-        "404.html",
-        "taxonomy_list.html",
-        "taxonomy_term.html",
-        "checklists.html",
-        "newsletter.html",
-        "search.html",
-        "atom.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "alias.html",
-    ] {
-        if !tera.contains_template(required) {
-            errors.push(
-                Diagnostic::file_error(
-                    format!("templates/{required}"),
-                    format!("the theme has no `{required}` template"),
-                )
-                .with_help(format!(
-                    "add templates/{required} to your site or theme (see docs/templates.md)"
-                )),
-            );
-        }
-    }
-    if errors.is_empty() {
-        let site_uses =
-            crate::stamps::site_uses(files.values().map(|f| (f.name.as_str(), f.text.as_str())));
-        Ok(Templates {
-            tera,
-            files,
-            site_uses,
-        })
-    } else {
-        Err(errors)
-    }
-}
-
-/// `{{ value | json }}`: the value as JSON that is safe inside a `<script>`
-/// element (for JSON-LD): `<`, `>` and `&` are written as `\u003c` etc.
-fn json_filter(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    let escaped = json
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
-    tera::Value::safe_string(&escaped)
-}
-
-/// A Tera error as a diagnostic pointing into the template file.
-fn template_diagnostic(e: &tera::Error, files: &HashMap<String, TemplateFile>) -> Diagnostic {
-    let report = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    let help = "fix the template (Tera syntax: https://keats.github.io/tera/docs/); variables are listed in docs/templates.md";
-    match report.and_then(|r| files.get(r.filename()).map(|f| (r, f))) {
-        Some((r, f)) => {
-            let span = r.span();
-            Diagnostic::at_line_col(
-                &f.display_path,
-                &f.text,
-                span.start_line,
-                span.start_col + 1,
-                format!("template error: {}", r.message()),
-            )
-            .with_help(help)
-        }
-        None => {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(s) = source {
-                message.push_str(": ");
-                message.push_str(&s.to_string());
-                source = s.source();
-            }
-            Diagnostic::file_error("templates", format!("template error: {message}"))
-                .with_help(help)
-        }
-    }
 }
 
 /// What `huddle serve` keeps from the last render to re-render only what changed.
@@ -515,67 +397,6 @@ pub fn render_site(
     })
 }
 
-fn page_context(views: &Views, path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("current_path", &views.url(path));
-    ctx.insert("current_url", &views.permalink(path));
-    ctx
-}
-
-/// Page `i` (a page, section or home) with its body. `position`: its place
-/// among the articles, if one.
-fn render_page(
-    views: &Views,
-    templates: &Templates,
-    sections: &std::collections::BTreeMap<String, (Vec<usize>, Vec<usize>)>,
-    position: Option<usize>,
-    i: usize,
-    body: &str,
-) -> Result<OutputFile, Diagnostic> {
-    let page = &views.graph.pages[i];
-    let mut ctx = page_context(views, &page.path);
-    let template = job_template(Job::Page(i), views.graph);
-    match page.kind {
-        PageKind::Page => ctx.insert("page", &views.page(i, position, body)),
-        PageKind::Home | PageKind::Section => {
-            let members = sections.get(&page.section_dir).cloned().unwrap_or_default();
-            ctx.insert("section", &views.section(Some(page), body, &members));
-        }
-    }
-    render_one(templates, template, &ctx, page.output_file())
-}
-
-/// `huddle serve`'s first answer to an edit of one article's body: renders
-/// just that page, with the rest of the site as the last render left it.
-/// `summaries` are the last render's (see `Rendered::summaries`).
-pub fn render_one_page(
-    graph: &SiteGraph,
-    links: &CrossLinks,
-    templates: &Templates,
-    config: &Config,
-    vocab: &Vocabulary,
-    summaries: &[tera::Value],
-    i: usize,
-) -> Result<OutputFile, Diagnostic> {
-    let views = Views {
-        config,
-        vocab,
-        graph,
-        links,
-        summaries,
-    };
-    let position = graph.articles.iter().position(|&a| a == i);
-    let page = &graph.pages[i];
-    render_page(
-        &views,
-        templates,
-        &Default::default(),
-        position,
-        i,
-        &page.body.html,
-    )
-}
-
 /// Every page's summary as a Tera value (index = page index), reusing the
 /// values of pages whose stamp did not change when `reuse` is given.
 fn summaries(views: &Views, reuse: Option<&mut Reuse>) -> Vec<tera::Value> {
@@ -618,62 +439,6 @@ fn summaries(views: &Views, reuse: Option<&mut Reuse>) -> Vec<tera::Value> {
         .collect()
 }
 
-fn job_path(
-    job: Job,
-    graph: &SiteGraph,
-    vocab: &Vocabulary,
-    aliases: &[(String, crate::feeds::AliasView)],
-) -> OutputPath {
-    let term_slug = |kind: &str, t: usize| match kind {
-        "levels" => vocab.levels[t].slug.as_str(),
-        "attitudes" => vocab.attitudes[t].slug.as_str(),
-        _ => vocab.practices[t].slug.as_str(),
-    };
-    OutputPath::new(match job {
-        Job::Page(i) => return graph.pages[i].output_file(),
-        Job::EmptyHome => "index.html".into(),
-        Job::Taxonomy(kind) => format!("{kind}/index.html"),
-        Job::Term(kind, t) => format!("{kind}/{}/index.html", term_slug(kind, t)),
-        Job::Checklists => "checklists/index.html".into(),
-        Job::Search => "search/index.html".into(),
-        Job::Newsletter => "newsletter/index.html".into(),
-        Job::Feed(None) => "atom.xml".into(),
-        Job::Feed(Some(l)) => format!("levels/{}/atom.xml", vocab.levels[l].slug),
-        Job::Sitemap => "sitemap.xml".into(),
-        Job::Robots => "robots.txt".into(),
-        Job::Alias(a) => aliases[a].0.clone(),
-        Job::NotFound => "404.html".into(),
-    })
-}
-
-impl Job {
-    /// The template that renders it.
-    pub(crate) fn template(self, graph: &SiteGraph) -> &'static str {
-        job_template(self, graph)
-    }
-}
-
-fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
-    match job {
-        Job::Page(i) => match graph.pages[i].kind {
-            PageKind::Home => "index.html",
-            PageKind::Section => "section.html",
-            PageKind::Page => "page.html",
-        },
-        Job::EmptyHome => "index.html",
-        Job::Taxonomy(_) => "taxonomy_list.html",
-        Job::Term(..) => "taxonomy_term.html",
-        Job::Checklists => "checklists.html",
-        Job::Search => "search.html",
-        Job::Newsletter => "newsletter.html",
-        Job::Feed(_) => "atom.xml",
-        Job::Sitemap => "sitemap.xml",
-        Job::Robots => "robots.txt",
-        Job::Alias(_) => "alias.html",
-        Job::NotFound => "404.html",
-    }
-}
-
 /// Output paths of the static files, with a content hash in the names of CSS
 /// and JavaScript files (`style.3f9a0c12d4.css`) so browsers and CDNs may cache
 /// them for ever; and the URL of each file by its source name, for templates
@@ -711,39 +476,4 @@ fn fingerprint(
         paths.push(hashed);
     }
     (paths, urls)
-}
-
-/// One output file to render.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Job {
-    Page(usize),
-    EmptyHome,
-    Taxonomy(&'static str),
-    Term(&'static str, usize),
-    Checklists,
-    Search,
-    Newsletter,
-    /// The site's feed (None) or a level's.
-    Feed(Option<usize>),
-    Sitemap,
-    Robots,
-    /// Index into the alias list.
-    Alias(usize),
-    NotFound,
-}
-
-fn render_one(
-    templates: &Templates,
-    name: &str,
-    ctx: &Context,
-    path: OutputPath,
-) -> Result<OutputFile, Diagnostic> {
-    templates
-        .tera
-        .render(name, ctx)
-        .map(|html| OutputFile {
-            path,
-            content: OutputContent::Packed(lz4_flex::compress_prepend_size(html.as_bytes())),
-        })
-        .map_err(|e| template_diagnostic(&e, &templates.files))
 }

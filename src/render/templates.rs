@@ -1,0 +1,151 @@
+//! The theme's templates compiled with Tera (each reported on its own first,
+//! so one broken template does not hide another), the `json` filter, and Tera
+//! errors turned into diagnostics pointing into the template file.
+
+use super::*;
+
+/// The templates, compiled, with where each came from (for error messages).
+pub struct Templates {
+    pub(super) tera: Tera,
+    files: HashMap<String, TemplateFile>,
+    /// Per template: the parts of the global `site` it reads (see `stamps`).
+    pub(super) site_uses: HashMap<String, u8>,
+}
+
+impl Templates {
+    /// The parts of the global `site` that `template` may read (`stamps::SITE_*`).
+    pub fn site_uses(&self, template: &str) -> u8 {
+        self.site_uses
+            .get(template)
+            .copied()
+            .unwrap_or(crate::stamps::SITE_ALL)
+    }
+}
+
+/// Compiles the templates; every syntax error of every template is reported.
+pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diagnostic>> {
+    let files: HashMap<String, TemplateFile> =
+        files.into_iter().map(|f| (f.name.clone(), f)).collect();
+    let mut errors = Vec::new();
+    // First each on its own, so one broken template does not hide another.
+    for f in files.values() {
+        let mut alone = Tera::default();
+        if let Err(e) = alone.add_raw_template(&f.name, &f.text)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            errors.push(template_diagnostic(&e, &files));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.register_filter("json", json_filter);
+    if let Err(e) =
+        tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
+    {
+        return Err(vec![template_diagnostic(&e, &files)]);
+    }
+    for required in [
+        "index.html",
+        "section.html",
+        "page.html",
+        "404.html",
+        "taxonomy_list.html",
+        "taxonomy_term.html",
+        "checklists.html",
+        "newsletter.html",
+        "search.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "alias.html",
+    ] {
+        if !tera.contains_template(required) {
+            errors.push(
+                Diagnostic::file_error(
+                    format!("templates/{required}"),
+                    format!("the theme has no `{required}` template"),
+                )
+                .with_help(format!(
+                    "add templates/{required} to your site or theme (see docs/templates.md)"
+                )),
+            );
+        }
+    }
+    if errors.is_empty() {
+        let site_uses =
+            crate::stamps::site_uses(files.values().map(|f| (f.name.as_str(), f.text.as_str())));
+        Ok(Templates {
+            tera,
+            files,
+            site_uses,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `{{ value | json }}`: the value as JSON that is safe inside a `<script>`
+/// element (for JSON-LD): `<`, `>` and `&` are written as `\u003c` etc.
+fn json_filter(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    let escaped = json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    tera::Value::safe_string(&escaped)
+}
+
+/// A Tera error as a diagnostic pointing into the template file.
+pub(super) fn template_diagnostic(
+    e: &tera::Error,
+    files: &HashMap<String, TemplateFile>,
+) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let help = "fix the template (Tera syntax: https://keats.github.io/tera/docs/); variables are listed in docs/templates.md";
+    match report.and_then(|r| files.get(r.filename()).map(|f| (r, f))) {
+        Some((r, f)) => {
+            let span = r.span();
+            Diagnostic::at_line_col(
+                &f.display_path,
+                &f.text,
+                span.start_line,
+                span.start_col + 1,
+                format!("template error: {}", r.message()),
+            )
+            .with_help(help)
+        }
+        None => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            Diagnostic::file_error("templates", format!("template error: {message}"))
+                .with_help(help)
+        }
+    }
+}
+
+pub(super) fn render_one(
+    templates: &Templates,
+    name: &str,
+    ctx: &Context,
+    path: OutputPath,
+) -> Result<OutputFile, Diagnostic> {
+    templates
+        .tera
+        .render(name, ctx)
+        .map(|html| OutputFile {
+            path,
+            content: OutputContent::Packed(lz4_flex::compress_prepend_size(html.as_bytes())),
+        })
+        .map_err(|e| template_diagnostic(&e, &templates.files))
+}
