@@ -292,8 +292,15 @@ pub fn link_and_order(
         .map(|(i, p)| (p.source.rel_path.as_str(), i))
         .collect();
     let asset_paths: HashSet<&str> = assets.iter().map(|a| a.asset.rel_path.as_str()).collect();
-    let mut all_targets: Vec<&str> = index.keys().copied().collect();
-    all_targets.sort_unstable();
+    // For "did you mean" only: sorted once, and only if a link is broken.
+    let all_targets: std::sync::OnceLock<Vec<&str>> = std::sync::OnceLock::new();
+    let all_targets = || {
+        all_targets.get_or_init(|| {
+            let mut all: Vec<&str> = index.keys().copied().collect();
+            all.sort_unstable();
+            all
+        })
+    };
     // Each page's links are checked on their own, in parallel; the results
     // are gathered in page order, so errors and edges come in a stable order.
     let checked: Vec<PageLinks> = pages
@@ -325,7 +332,7 @@ pub fn link_and_order(
                     }
                     None if asset_paths.contains(t.as_str()) => None,
                     None => {
-                        let others = all_targets
+                        let others = all_targets()
                             .iter()
                             .copied()
                             .filter(|c| *c != page.source.rel_path);

@@ -184,8 +184,8 @@ pub(crate) fn run_pipeline(
     let unparsed = content.unparsed;
 
     timer.mark("front matter");
-    let (mut pages, assets, urls, mut url_errors) =
-        graph::assign_urls(sources, content.assets, &config);
+    let (mut pages, assets, urls, mut url_errors, same_urls) =
+        session::assign_urls(cache, sources, content.assets, &config);
     problems.append(&mut url_errors);
     timer.mark("urls");
     // Only `huddle build` indexes here: an author's save never waits for search.
@@ -202,7 +202,7 @@ pub(crate) fn run_pipeline(
             cache
                 .bodies
                 .get(page.source.rel_path.as_str())
-                .filter(|c| c.fits(&page.source, &urls))
+                .filter(|c| c.fits(&page.source, &urls, same_urls))
                 .map(|c| Arc::clone(&c.body))
         })
         .collect();
@@ -420,19 +420,19 @@ pub(crate) fn run_pipeline(
 }
 
 /// With `HUDDLE_TIMINGS=1`, prints how long each stage took (for the benchmark).
-struct StageTimer {
+pub(crate) struct StageTimer {
     last: Option<std::time::Instant>,
 }
 
 impl StageTimer {
-    fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         let on = std::env::var_os("HUDDLE_TIMINGS").is_some_and(|v| v != "0");
         StageTimer {
             last: on.then(std::time::Instant::now),
         }
     }
 
-    fn mark(&mut self, stage: &str) {
+    pub(crate) fn mark(&mut self, stage: &str) {
         if let Some(last) = self.last {
             eprintln!(
                 "timing: {stage:<20} {:>7.1} ms",

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::ParsedSource;
-use crate::graph::SiteGraph;
+use crate::graph::{Page, PlacedAsset, SiteGraph};
 use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
 use crate::render::{OutputFile, RenderCache, Templates};
@@ -205,6 +205,8 @@ pub(crate) struct Cache {
     pub(crate) static_names: Option<u64>,
     /// The last successful render's site, for `Session::express`.
     pub(crate) last: Option<Last>,
+    /// The last placing of pages and assets (see `assign_urls`).
+    placed: Option<Placed>,
     /// The last run succeeded: `last`, `cross` and `templates` belong together
     /// and are what is served.
     pub(crate) last_ok: bool,
@@ -212,12 +214,94 @@ pub(crate) struct Cache {
     pub(crate) render_all: bool,
 }
 
+/// Pages and assets placed at their URLs, keyed by what placing reads.
+struct Placed {
+    key: u64,
+    pages: Vec<Page>,
+    assets: Vec<PlacedAsset>,
+    urls: Arc<HashMap<String, String>>,
+    errors: Vec<Diagnostic>,
+}
+
+/// `graph::assign_urls`, or (serve) its last result when every source's path
+/// and slug and every asset's path are as they were: then only the sources
+/// are swapped in. The last value says the URL map is the last one.
+#[allow(clippy::type_complexity)]
+pub(crate) fn assign_urls(
+    cache: &mut Cache,
+    sources: Vec<Arc<ParsedSource>>,
+    assets: Vec<AssetFile>,
+    config: &Config,
+) -> (
+    Vec<Page>,
+    Vec<PlacedAsset>,
+    Arc<HashMap<String, String>>,
+    Vec<Diagnostic>,
+    bool,
+) {
+    if !cache.enabled {
+        let (pages, assets, urls, errors) = crate::graph::assign_urls(sources, assets, config);
+        return (pages, assets, Arc::new(urls), errors, false);
+    }
+    let key = stamp_of(&(
+        sources
+            .iter()
+            .map(|s| (&s.rel_path, &s.meta.slug))
+            .collect::<Vec<_>>(),
+        assets
+            .iter()
+            .map(|a| (&a.rel_path, &a.abs_path))
+            .collect::<Vec<_>>(),
+    ));
+    if let Some(placed) = cache.placed.as_ref().filter(|p| p.key == key) {
+        // Same sources in the same order (duplicates were left out the same way).
+        let mut by_path: HashMap<&str, &Arc<ParsedSource>> =
+            sources.iter().map(|s| (s.rel_path.as_str(), s)).collect();
+        let pages: Option<Vec<Page>> = placed
+            .pages
+            .iter()
+            .map(|p| {
+                by_path.remove(p.source.rel_path.as_str()).map(|s| Page {
+                    source: Arc::clone(s),
+                    body: Arc::default(),
+                    ..p.clone()
+                })
+            })
+            .collect();
+        if let Some(pages) = pages {
+            return (
+                pages,
+                placed.assets.clone(),
+                Arc::clone(&placed.urls),
+                placed.errors.clone(),
+                true,
+            );
+        }
+    }
+    let (pages, placed_assets, urls, errors) = crate::graph::assign_urls(sources, assets, config);
+    let urls = Arc::new(urls);
+    cache.placed = Some(Placed {
+        key,
+        pages: pages
+            .iter()
+            .map(|p| Page {
+                body: Arc::default(),
+                ..p.clone()
+            })
+            .collect(),
+        assets: placed_assets.clone(),
+        urls: Arc::clone(&urls),
+        errors: errors.clone(),
+    });
+    (pages, placed_assets, urls, errors, false)
+}
+
 /// What the last successful render was made of.
 pub(crate) struct Last {
     pub(crate) graph: SiteGraph,
     /// Content path → page index.
     pub(crate) index: HashMap<String, usize>,
-    pub(crate) urls: HashMap<String, String>,
+    pub(crate) urls: Arc<HashMap<String, String>>,
     pub(crate) summaries: Vec<tera::Value>,
     pub(crate) config: Config,
     pub(crate) vocab: Vocabulary,
@@ -273,13 +357,20 @@ impl CachedBody {
         }
     }
 
-    /// Still right for `source` with this URL map?
-    pub(crate) fn fits(&self, source: &Arc<ParsedSource>, urls: &HashMap<String, String>) -> bool {
+    /// Still right for `source` with this URL map? (`same_urls`: the map is
+    /// the one it was rendered with, so its links resolve as they did.)
+    pub(crate) fn fits(
+        &self,
+        source: &Arc<ParsedSource>,
+        urls: &HashMap<String, String>,
+        same_urls: bool,
+    ) -> bool {
         Arc::ptr_eq(&self.source, source)
-            && self
-                .lookups
-                .iter()
-                .all(|(target, url)| urls.get(target) == url.as_ref())
+            && (same_urls
+                || self
+                    .lookups
+                    .iter()
+                    .all(|(target, url)| urls.get(target) == url.as_ref()))
     }
 }
 

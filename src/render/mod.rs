@@ -109,6 +109,7 @@ pub fn render_site(
     static_files: &[StaticFile],
     mut reuse: Option<Reuse>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut timer = crate::StageTimer::from_env();
     let (static_paths, static_urls) =
         fingerprint(static_files, &config.base_path, !config.dev_server);
     let unlisted = Views {
@@ -123,6 +124,7 @@ pub fn render_site(
         summaries: &summaries,
         ..unlisted
     };
+    timer.mark("  summaries");
     let sections = sections(graph);
     {
         let global = templates.tera.global_context();
@@ -182,6 +184,7 @@ pub fn render_site(
             None => std::borrow::Cow::Borrowed(graph.pages[i].body.html.as_str()),
         }
     };
+    timer.mark("  site variable");
     let aliases = crate::feeds::aliases(&views);
     let mut positions: Vec<Option<usize>> = vec![None; graph.pages.len()];
     for (pos, &i) in graph.articles.iter().enumerate() {
@@ -320,6 +323,7 @@ pub fn render_site(
     }
     let mut files = Vec::new();
     let mut rendered = 0;
+    timer.mark("  jobs listed");
     // Serve, after an edit: the edited pages first (page jobs come first, so
     // job k is page k), handed over before anything else is stamped.
     let mut early: Vec<usize> = Vec::new();
@@ -335,6 +339,7 @@ pub fn render_site(
             (reuse.first_phase)(done);
         }
     }
+    timer.mark("  edited pages");
     // Which jobs to render: all, or (serve) those whose stamp changed.
     let mut todo: Vec<usize> = (0..jobs.len()).collect();
     let mut new_stamps: Vec<u64> = Vec::new();
@@ -357,6 +362,7 @@ pub fn render_site(
                     || reuse.cache.jobs.get(paths[k].as_str()) != Some(&new_stamps[k]))
         });
     }
+    timer.mark("  stamps");
     let mut done = render_all(&todo, &|k| paths[k].clone())?;
     rendered += done.len();
     files.append(&mut done);
