@@ -537,3 +537,25 @@ fn wait_for_text(server: &Server, events: &common::Events, path: &str, text: &st
     }
     panic!("{path} never showed {text:?}");
 }
+
+#[test]
+fn deleting_a_static_override_serves_the_themes_file_again() {
+    // A site made by `huddle init` has the theme on disk (themes/default/).
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    assert_cmd::Command::cargo_bin("huddle")
+        .unwrap()
+        .arg("init")
+        .arg(site.root())
+        .assert()
+        .success();
+    let theme_css = std::fs::read_to_string(site.path("themes/default/static/style.css")).unwrap();
+    site.write("static/style.css", "body { background: hotpink }\n");
+    let server = Server::start(&site);
+    let events = server.events();
+    assert!(server.get("/style.css").1.contains("hotpink"));
+    site.remove("static/style.css");
+    events.wait_for("reload", "/style.css");
+    assert_eq!(server.get("/style.css").1, theme_css);
+}
