@@ -4,12 +4,18 @@
 
 use serde::Serialize;
 
-use crate::checklist::ChecklistItem;
 use crate::config::Config;
 use crate::graph::{Page, PageKind, SiteGraph, encode_path};
 use crate::markdown::{TocEntry, reading_time};
 use crate::taxonomy::CrossLinks;
 use crate::vocab::{TermDef, TermId, Vocabulary};
+
+mod checklists;
+
+pub use checklists::{
+    ChecklistEntryView, ChecklistLevelGroup, ChecklistPracticeGroup, ChecklistView,
+    ChecklistsPageView,
+};
 
 #[derive(Serialize)]
 pub struct ConfigView<'a> {
@@ -79,55 +85,6 @@ pub struct PageView<'a> {
     pub next: Option<LinkView<'a>>,
     pub breadcrumbs: Vec<LinkView<'a>>,
     pub checklists: Vec<ChecklistView<'a>>,
-}
-
-/// A checklist of a page.
-#[derive(Serialize)]
-pub struct ChecklistView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    /// The page URL with `#<id>`: where the checklist sits in its article.
-    pub url: String,
-    pub count: usize,
-    /// Items the author ticked (`- [x]`).
-    pub done: usize,
-    pub items: &'a [ChecklistItem],
-}
-
-/// A checklist on the checklists page: its own data and its page.
-#[derive(Serialize)]
-pub struct ChecklistEntryView<'a> {
-    #[serde(flatten)]
-    pub checklist: ChecklistView<'a>,
-    pub page: LinkView<'a>,
-}
-
-/// Checklists of articles with one level, within a practice group.
-#[derive(Serialize)]
-pub struct ChecklistLevelGroup<'a> {
-    /// Level name (`Reciprocal`), or "Other" for pages without a level.
-    pub title: &'a str,
-    pub level: Option<LevelTagView<'a>>,
-    pub checklists: Vec<ChecklistEntryView<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct ChecklistPracticeGroup<'a> {
-    /// Practice name, or "Other checklists" for pages without a practice.
-    pub title: &'a str,
-    pub practice: Option<TagView<'a>>,
-    pub levels: Vec<ChecklistLevelGroup<'a>>,
-}
-
-/// The `/checklists/` page.
-#[derive(Serialize)]
-pub struct ChecklistsPageView<'a> {
-    pub url: String,
-    pub permalink: String,
-    /// How many checklists the site has (one counted once, though it may be
-    /// listed under several practices).
-    pub total: usize,
-    pub groups: Vec<ChecklistPracticeGroup<'a>>,
 }
 
 #[derive(Serialize)]
@@ -381,98 +338,6 @@ impl<'a> Views<'a> {
             pages: members.0.iter().map(|&i| self.listed(i)).collect(),
             subsections: members.1.iter().map(|&i| self.link(i)).collect(),
             extra,
-        }
-    }
-
-    fn checklists_of(&self, p: &'a Page) -> Vec<ChecklistView<'a>> {
-        let page_url = self.url(&p.path);
-        p.body
-            .checklists
-            .iter()
-            .map(|c| ChecklistView {
-                id: &c.id,
-                title: &c.title,
-                url: format!("{page_url}#{}", c.id),
-                count: c.items.len(),
-                done: c.items.iter().filter(|i| i.checked).count(),
-                items: &c.items,
-            })
-            .collect()
-    }
-
-    /// Every checklist of the site, grouped by practice, then by level; an
-    /// article with two practices is listed under both. Articles newest first,
-    /// then other pages.
-    pub fn checklists_page(&self) -> ChecklistsPageView<'a> {
-        use std::collections::BTreeMap;
-        let mut order: Vec<usize> = self.graph.articles.clone();
-        order.extend((0..self.graph.pages.len()).filter(|&i| !self.graph.pages[i].is_article));
-        // (practice, level) -> pages; usize::MAX sorts "none" last.
-        let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-        let mut total = 0;
-        for i in order {
-            let p = &self.graph.pages[i];
-            if p.body.checklists.is_empty() {
-                continue;
-            }
-            total += p.body.checklists.len();
-            let level = p.source.meta.tags.level.map_or(usize::MAX, |l| l.0);
-            let practices: Vec<usize> = p.source.meta.tags.practices.iter().map(|t| t.0).collect();
-            for practice in if practices.is_empty() {
-                vec![usize::MAX]
-            } else {
-                practices
-            } {
-                groups.entry((practice, level)).or_default().push(i);
-            }
-        }
-        let mut out: Vec<ChecklistPracticeGroup<'a>> = Vec::new();
-        for ((practice, level), pages) in groups {
-            if out.last().map(|g| g.practice.as_ref().map(|t| t.slug))
-                != Some(self.vocab.practices.get(practice).map(|t| t.slug.as_str()))
-            {
-                out.push(ChecklistPracticeGroup {
-                    title: self
-                        .vocab
-                        .practices
-                        .get(practice)
-                        .map_or("Other checklists", |t| t.name.as_str()),
-                    practice: (practice != usize::MAX)
-                        .then(|| self.tag(&self.vocab.practices, &TermId(practice), "practices")),
-                    levels: Vec::new(),
-                });
-            }
-            let level_def = self.vocab.levels.get(level);
-            let entries = pages
-                .iter()
-                .flat_map(|&i| {
-                    let page = &self.graph.pages[i];
-                    self.checklists_of(page)
-                        .into_iter()
-                        .map(move |checklist| ChecklistEntryView {
-                            checklist,
-                            page: self.link(i),
-                        })
-                })
-                .collect();
-            if let Some(group) = out.last_mut() {
-                group.levels.push(ChecklistLevelGroup {
-                    title: level_def.map_or("Other", |l| l.name.as_str()),
-                    level: level_def.map(|l| LevelTagView {
-                        slug: &l.slug,
-                        name: &l.name,
-                        number: l.number,
-                        url: self.url(&format!("levels/{}/", l.slug)),
-                    }),
-                    checklists: entries,
-                });
-            }
-        }
-        ChecklistsPageView {
-            url: self.url("checklists/"),
-            permalink: self.permalink("checklists/"),
-            total,
-            groups: out,
         }
     }
 
