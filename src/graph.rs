@@ -147,18 +147,35 @@ fn place(source: &ParsedSource) -> (PageKind, String, String, Option<String>) {
     )
 }
 
-/// First half of the graph: URLs for every source and asset. Returns the placed
-/// pages (bodies not yet rendered), the placed assets and the content-path → URL map.
+/// Pages and assets at their URLs: the first half of the graph.
+pub struct Placement {
+    /// Bodies not yet rendered.
+    pub pages: Vec<Page>,
+    pub assets: Vec<PlacedAsset>,
+    /// Content path → URL (with the base path), for links in Markdown.
+    pub urls: Arc<HashMap<String, String>>,
+    /// Two sources (or assets) with one output path.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Placement {
+    /// Everything but the pages (they are replaced).
+    pub fn clone_without_pages(&self) -> Placement {
+        Placement {
+            pages: Vec::new(),
+            assets: self.assets.clone(),
+            urls: Arc::clone(&self.urls),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+/// First half of the graph: URLs for every source and asset.
 pub fn assign_urls(
     sources: Vec<Arc<ParsedSource>>,
     assets: Vec<AssetFile>,
     config: &Config,
-) -> (
-    Vec<Page>,
-    Vec<PlacedAsset>,
-    HashMap<String, String>,
-    Vec<Diagnostic>,
-) {
+) -> Placement {
     let mut errors = Vec::new();
     let mut pages = Vec::with_capacity(sources.len());
     let mut by_path: HashMap<String, usize> = HashMap::with_capacity(sources.len());
@@ -240,7 +257,12 @@ pub fn assign_urls(
             output: OutputPath::new(out),
         });
     }
-    (pages, placed, urls, errors)
+    Placement {
+        pages,
+        assets: placed,
+        urls: Arc::new(urls),
+        errors,
+    }
 }
 
 fn bundle_output(rel: &str, bundles: &HashMap<&str, &str>) -> Option<String> {

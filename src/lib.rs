@@ -184,8 +184,13 @@ pub(crate) fn run_pipeline(
     let unparsed = content.unparsed;
 
     timer.mark("front matter");
-    let (mut pages, assets, urls, mut url_errors, same_urls) =
-        session::assign_urls(cache, sources, content.assets, &config);
+    let (placement, same_urls) = session::assign_urls(cache, sources, content.assets, &config);
+    let graph::Placement {
+        mut pages,
+        assets,
+        urls,
+        errors: mut url_errors,
+    } = placement;
     problems.append(&mut url_errors);
     timer.mark("urls");
     // Only `huddle build` indexes here: an author's save never waits for search.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::ParsedSource;
-use crate::graph::{Page, PlacedAsset, SiteGraph};
+use crate::graph::{Page, Placement, SiteGraph};
 use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
 use crate::render::{OutputFile, RenderCache, Templates};
@@ -214,34 +214,24 @@ pub(crate) struct Cache {
     pub(crate) render_all: bool,
 }
 
-/// Pages and assets placed at their URLs, keyed by what placing reads.
+/// The last placing of pages and assets, keyed by what placing reads.
 struct Placed {
     key: u64,
-    pages: Vec<Page>,
-    assets: Vec<PlacedAsset>,
-    urls: Arc<HashMap<String, String>>,
-    errors: Vec<Diagnostic>,
+    /// Its pages carry no bodies.
+    placement: Placement,
 }
 
 /// `graph::assign_urls`, or (serve) its last result when every source's path
 /// and slug and every asset's path are as they were: then only the sources
-/// are swapped in. The last value says the URL map is the last one.
-#[allow(clippy::type_complexity)]
+/// are swapped in. True with it when the URL map is the last one.
 pub(crate) fn assign_urls(
     cache: &mut Cache,
     sources: Vec<Arc<ParsedSource>>,
     assets: Vec<AssetFile>,
     config: &Config,
-) -> (
-    Vec<Page>,
-    Vec<PlacedAsset>,
-    Arc<HashMap<String, String>>,
-    Vec<Diagnostic>,
-    bool,
-) {
+) -> (Placement, bool) {
     if !cache.enabled {
-        let (pages, assets, urls, errors) = crate::graph::assign_urls(sources, assets, config);
-        return (pages, assets, Arc::new(urls), errors, false);
+        return (crate::graph::assign_urls(sources, assets, config), false);
     }
     let key = stamp_of(&(
         sources
@@ -257,43 +247,40 @@ pub(crate) fn assign_urls(
         // Same sources in the same order (duplicates were left out the same way).
         let mut by_path: HashMap<&str, &Arc<ParsedSource>> =
             sources.iter().map(|s| (s.rel_path.as_str(), s)).collect();
-        let pages: Option<Vec<Page>> = placed
+        let last = &placed.placement;
+        let pages: Option<Vec<Page>> = last
             .pages
             .iter()
             .map(|p| {
                 by_path.remove(p.source.rel_path.as_str()).map(|s| Page {
                     source: Arc::clone(s),
-                    body: Arc::default(),
                     ..p.clone()
                 })
             })
             .collect();
         if let Some(pages) = pages {
-            return (
+            let placement = Placement {
                 pages,
-                placed.assets.clone(),
-                Arc::clone(&placed.urls),
-                placed.errors.clone(),
-                true,
-            );
+                ..last.clone_without_pages()
+            };
+            return (placement, true);
         }
     }
-    let (pages, placed_assets, urls, errors) = crate::graph::assign_urls(sources, assets, config);
-    let urls = Arc::new(urls);
+    let placement = crate::graph::assign_urls(sources, assets, config);
+    let mut kept = placement.clone_without_pages();
+    kept.pages = placement
+        .pages
+        .iter()
+        .map(|p| Page {
+            body: Arc::default(),
+            ..p.clone()
+        })
+        .collect();
     cache.placed = Some(Placed {
         key,
-        pages: pages
-            .iter()
-            .map(|p| Page {
-                body: Arc::default(),
-                ..p.clone()
-            })
-            .collect(),
-        assets: placed_assets.clone(),
-        urls: Arc::clone(&urls),
-        errors: errors.clone(),
+        placement: kept,
     });
-    (pages, placed_assets, urls, errors, false)
+    (placement, false)
 }
 
 /// What the last successful render was made of.

@@ -85,6 +85,12 @@ impl Served2 {
         self.rendered = site.rendered;
     }
 
+    /// Rebuilds after `changes`, then checks the site against a fresh build.
+    fn step(&mut self, site: &Site, changes: Changes, what: &str) {
+        self.rebuild(changes);
+        self.assert_matches(site, what);
+    }
+
     fn assert_matches(&self, site: &Site, after: &str) {
         let expected = fresh(site);
         let served: Vec<&String> = self.served.keys().collect();
@@ -125,8 +131,7 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
         "Alpha body.",
         "Alpha body, edited.",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "a body edit");
+    s.step(&site, c, "a body edit");
     assert!(
         s.rendered < total,
         "a body edit renders {} of {total}",
@@ -139,8 +144,7 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
         "Alpha's summary.",
         "Alpha's new summary.",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "a summary edit");
+    s.step(&site, c, "a summary edit");
 
     let c = edit(
         &site,
@@ -148,8 +152,7 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
         "title: ",
         "title: Renamed ",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "a title edit");
+    s.step(&site, c, "a title edit");
 
     // Three newer articles with alpha's tags: alpha is now far down its lists.
     for n in 1..=3 {
@@ -158,23 +161,25 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
             format!("---\ntitle: Newer {n}\ndate: 2026-08-0{n}\nlevel: pooled\nattitudes: [respect]\npractices: [effective-listening]\n---\n\nNewer.\n"),
         );
     }
-    s.rebuild(paths(
+    s.step(
         &site,
-        &[
-            "content/articles/newer-1.md",
-            "content/articles/newer-2.md",
-            "content/articles/newer-3.md",
-        ],
-    ));
-    s.assert_matches(&site, "three new articles");
+        paths(
+            &site,
+            &[
+                "content/articles/newer-1.md",
+                "content/articles/newer-2.md",
+                "content/articles/newer-3.md",
+            ],
+        ),
+        "three new articles",
+    );
     let c = edit(
         &site,
         "content/articles/alpha.md",
         "title: Alpha",
         "title: Alpha, retitled,",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "a title edit of an article low in its lists");
+    s.step(&site, c, "a title edit of an article low in its lists");
 
     let c = edit(
         &site,
@@ -192,8 +197,11 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
         .map(|l| format!("{l}\n"))
         .collect();
     site.write("content/articles/delta.md", fixed);
-    s.rebuild(paths(&site, &["content/articles/delta.md"]));
-    s.assert_matches(&site, "a retag");
+    s.step(
+        &site,
+        paths(&site, &["content/articles/delta.md"]),
+        "a retag",
+    );
 
     let c = edit(
         &site,
@@ -201,41 +209,51 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
         "date: 2026",
         "date: 2027",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "a new date (the order of articles changes)");
+    s.step(&site, c, "a new date (the order of articles changes)");
 
     site.write(
         "content/articles/zeta.md",
         "---\ntitle: Zeta\ndate: 2026-06-01\nlevel: pooled\npractices: [follow-up]\n---\n\nZeta links to [gamma](gamma.md).\n",
     );
-    s.rebuild(paths(&site, &["content/articles/zeta.md"]));
-    s.assert_matches(&site, "adding an article");
+    s.step(
+        &site,
+        paths(&site, &["content/articles/zeta.md"]),
+        "adding an article",
+    );
 
     site.write(
         "content/guides/one/first.md",
         "---\ntitle: First guide\n---\n\nSee [zeta](@/articles/zeta.md).\n",
     );
-    s.rebuild(paths(&site, &["content/guides"]));
-    s.assert_matches(&site, "adding a folder");
+    s.step(&site, paths(&site, &["content/guides"]), "adding a folder");
 
     std::fs::rename(site.path("content/guides"), site.path("content/notes")).unwrap();
-    s.rebuild(paths(&site, &["content/guides", "content/notes"]));
-    s.assert_matches(&site, "renaming a folder");
+    s.step(
+        &site,
+        paths(&site, &["content/guides", "content/notes"]),
+        "renaming a folder",
+    );
 
     site.remove("content/notes/one/first.md");
     site.remove("content/articles/zeta.md");
-    s.rebuild(paths(
+    s.step(
         &site,
-        &["content/notes/one/first.md", "content/articles/zeta.md"],
-    ));
-    s.assert_matches(&site, "deleting two pages");
+        paths(
+            &site,
+            &["content/notes/one/first.md", "content/articles/zeta.md"],
+        ),
+        "deleting two pages",
+    );
 
     site.write(
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}\n",
     );
-    s.rebuild(paths(&site, &["templates/page.html"]));
-    s.assert_matches(&site, "a new template");
+    s.step(
+        &site,
+        paths(&site, &["templates/page.html"]),
+        "a new template",
+    );
     assert_eq!(
         s.rendered,
         Served2::start(&site).rendered,
@@ -243,11 +261,17 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
     );
 
     site.write("static/extra.css", "body { color: black }\n");
-    s.rebuild(paths(&site, &["static/extra.css"]));
-    s.assert_matches(&site, "a new static file");
+    s.step(
+        &site,
+        paths(&site, &["static/extra.css"]),
+        "a new static file",
+    );
     site.write("static/extra.css", "body { color: navy }\n");
-    s.rebuild(paths(&site, &["static/extra.css"]));
-    s.assert_matches(&site, "a static file edit");
+    s.step(
+        &site,
+        paths(&site, &["static/extra.css"]),
+        "a static file edit",
+    );
     assert_eq!(s.rendered, 0, "a static file edit only copies the file");
 
     site.write(
@@ -256,8 +280,7 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
             .unwrap()
             .replace("count = 4", "count = 2"),
     );
-    s.rebuild(paths(&site, &["site.toml"]));
-    s.assert_matches(&site, "a site.toml change");
+    s.step(&site, paths(&site, &["site.toml"]), "a site.toml change");
 }
 
 #[test]
@@ -322,8 +345,7 @@ fn after_failed_rebuilds_the_next_good_one_catches_up() {
         "(missing.md#",
         "(alpha.md#",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "fixing the site after a template change");
+    s.step(&site, c, "fixing the site after a template change");
 
     // A retitle whose build fails (its alias collides with a page) is
     // still shown by its neighbours once the alias goes.
@@ -340,8 +362,7 @@ fn after_failed_rebuilds_the_next_good_one_catches_up() {
         "aliases: [\"/articles/alpha/\"]\n",
         "",
     );
-    s.rebuild(c);
-    s.assert_matches(&site, "removing a clashing alias");
+    s.step(&site, c, "removing a clashing alias");
 
     // A body edit while a template is broken, after a page was deleted.
     site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}{{ page.nope.deeper }}{% endblock content %}\n");
@@ -357,6 +378,9 @@ fn after_failed_rebuilds_the_next_good_one_catches_up() {
     );
     rebuild_fails(&mut s, c);
     site.remove("templates/page.html");
-    s.rebuild(paths(&site, &["templates/page.html"]));
-    s.assert_matches(&site, "fixing the template");
+    s.step(
+        &site,
+        paths(&site, &["templates/page.html"]),
+        "fixing the template",
+    );
 }
