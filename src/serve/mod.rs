@@ -349,23 +349,20 @@ fn rebuild(
     });
     let elapsed = started.elapsed().as_millis();
     match result {
-        Ok((mut changed, rendered, search)) => {
-            let pages_changed = changed.iter().filter(|p| p.ends_with(".html")).count();
-            let first_note = match &first {
-                Some((edited, ms)) => {
-                    let pages = edited.iter().filter(|p| p.ends_with(".html")).count();
-                    changed.retain(|p| !edited.contains(p));
-                    format!(
-                        " (the edited page{} in {ms} ms)",
-                        if pages == 1 { "" } else { "s" }
-                    )
-                }
-                None => String::new(),
-            };
-            let pages_changed = pages_changed
-                + first.as_ref().map_or(0, |(e, _)| {
-                    e.iter().filter(|p| p.ends_with(".html")).count()
-                });
+        Ok((changed, rendered, search)) => {
+            // The first phase's pages were swapped in (and announced) already.
+            let edited = first.as_ref().map_or(&[][..], |(e, _)| e.as_slice());
+            let pages_changed = changed
+                .iter()
+                .chain(edited)
+                .filter(|p| p.ends_with(".html"))
+                .count();
+            let first_note = first.as_ref().map_or(String::new(), |(_, ms)| {
+                format!(
+                    " (edited page{} served in {ms} ms)",
+                    if edited.len() == 1 { "" } else { "s" }
+                )
+            });
             say!(
                 "{what}: rebuilt in {elapsed} ms{first_note}, {rendered} file{} rendered, {pages_changed} page{} changed",
                 if rendered == 1 { "" } else { "s" },
