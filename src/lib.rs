@@ -79,6 +79,29 @@ impl BuildOptions {
         }
     }
 
+    /// The same options with the root resolved (see `load::resolve_site_root`)
+    /// and a relative `--output` made absolute from the current folder.
+    pub fn resolved(&self) -> Result<BuildOptions, Vec<Diagnostic>> {
+        let root = load::resolve_site_root(&self.root).map_err(|d| vec![d])?;
+        let output = match &self.output {
+            Some(out) => Some(std::path::absolute(out).map_err(|e| {
+                vec![
+                    Diagnostic::file_error(
+                        out.display().to_string(),
+                        format!("cannot use this output folder: {e}"),
+                    )
+                    .with_help("pass another folder with --output DIR"),
+                ]
+            })?),
+            None => None,
+        };
+        Ok(BuildOptions {
+            root,
+            output,
+            ..self.clone()
+        })
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
@@ -124,6 +147,7 @@ pub struct BuildReport {
 /// Runs every stage but the writer: everything `huddle check` validates.
 /// On failure, the list holds every error found (and the warnings).
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let opts = &opts.resolved()?;
     let work = if opts.dev_server {
         SearchWork::Records
     } else {
@@ -468,6 +492,7 @@ pub(crate) fn first_duplicate(paths: &[graph::OutputPath]) -> Option<String> {
 
 /// `huddle build`: renders the whole site, then (only if there were no errors) writes it.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let opts = &opts.resolved()?;
     let out = opts.output_dir();
     let shown = display_output(&opts.root, &out);
     // Fail before the work if the folder is not ours, and again at write time.
@@ -483,6 +508,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 
 /// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let opts = &opts.resolved()?;
     run_pipeline(
         opts,
         SearchWork::Skip,

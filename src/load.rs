@@ -127,6 +127,36 @@ pub(crate) fn walk_files(
     files
 }
 
+/// The site folder as one canonical path: absolute, with `.`, `..` and
+/// symbolic links resolved. The watcher reports absolute, resolved paths and
+/// every stage joins its paths onto the root, so the two must be spelled the
+/// same way or no save would ever match (`huddle serve --watch` run inside the
+/// site folder, with the default root `.`, once never rebuilt).
+pub fn resolve_site_root(root: &Path) -> Result<PathBuf, Diagnostic> {
+    let shown = root.display().to_string();
+    let resolved = std::fs::canonicalize(root).map_err(|e| {
+        let (message, help) = if e.kind() == std::io::ErrorKind::NotFound {
+            (
+                "the site folder does not exist".to_string(),
+                "run huddle inside your site's folder (the one with site.toml), or pass it with --root DIR",
+            )
+        } else {
+            (
+                format!("cannot open the site folder: {e}"),
+                "check the folder's permissions, or pass another one with --root DIR",
+            )
+        };
+        Diagnostic::file_error(shown.clone(), message).with_help(help)
+    })?;
+    if !resolved.is_dir() {
+        return Err(
+            Diagnostic::file_error(shown, "the site folder is a file, not a folder")
+                .with_help("pass the folder that holds site.toml with --root DIR"),
+        );
+    }
+    Ok(resolved)
+}
+
 /// `path` as the writer sees it: relative to the site root when inside it.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

@@ -140,7 +140,10 @@ impl Session {
         }
         let bytes = std::fs::read(path).ok()?;
         let source = parse(&rel, &bytes, &last.vocab).ok()?;
-        if source.meta != old.source.meta || source.text == old.source.text {
+        if !source.problems.is_empty()
+            || source.meta != old.source.meta
+            || source.text == old.source.text
+        {
             return None;
         }
         let ctx = crate::markdown::LinkContext {
@@ -430,6 +433,11 @@ pub(crate) fn load_content(
         ..Content::default()
     };
     for (rel, entry) in &map {
+        if let Entry::Source { parsed: Ok(s), .. } = entry {
+            // A file that parsed with errors still takes part, so its links
+            // are checked too; the build fails on its problems.
+            out.problems.extend(s.problems.iter().cloned());
+        }
         match entry {
             Entry::Source { parsed: Ok(s), .. } if s.meta.draft && !drafts => {
                 out.unparsed.insert(rel.clone());

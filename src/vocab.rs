@@ -14,6 +14,49 @@ pub struct LevelId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TermId(pub usize);
 
+/// The three taxonomies every article is tagged with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TaxonomyKind {
+    Level,
+    Attitude,
+    Practice,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 3] = [
+        TaxonomyKind::Level,
+        TaxonomyKind::Attitude,
+        TaxonomyKind::Practice,
+    ];
+
+    /// The front-matter key: `level`, `attitudes`, `practices`.
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxonomyKind::Level => "level",
+            TaxonomyKind::Attitude => "attitudes",
+            TaxonomyKind::Practice => "practices",
+        }
+    }
+
+    /// One value's name in messages: `level`, `attitude`, `practice`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            TaxonomyKind::Level => "level",
+            TaxonomyKind::Attitude => "attitude",
+            TaxonomyKind::Practice => "practice",
+        }
+    }
+
+    /// The URL segment and template name: `levels`, `attitudes`, `practices`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            TaxonomyKind::Level => "levels",
+            TaxonomyKind::Attitude => "attitudes",
+            TaxonomyKind::Practice => "practices",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LevelDef {
@@ -144,6 +187,15 @@ impl Vocabulary {
             self.levels.iter().map(|l| l.slug.as_str()),
             "level",
         ))
+    }
+
+    /// The attitudes or practices (levels have their own list, `levels`).
+    pub fn terms(&self, kind: TaxonomyKind) -> &[TermDef] {
+        match kind {
+            TaxonomyKind::Level => &[],
+            TaxonomyKind::Attitude => &self.attitudes,
+            TaxonomyKind::Practice => &self.practices,
+        }
     }
 
     pub fn attitude(&self, value: &str) -> Result<TermId, String> {

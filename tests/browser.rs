@@ -246,7 +246,9 @@ fn boxes_still_tick_without_javascript() {
 #[test]
 fn the_page_reloads_by_itself_after_its_markdown_is_saved() {
     let site = Site::fixture("basic");
-    let (server, _profile, _browser, tab) = open_under_serve(&site, "/articles/plan/");
+    // Started as a writer starts it: inside the site folder, no --root.
+    let server = Server::start_in(site.root(), &[]);
+    let (server, _profile, _browser, tab) = open_in_browser(server, "/articles/plan/");
     // Wait until the page's live-reload stream is connected.
     tab.wait_for_element("script[src='/__huddle/live.js']")
         .expect("live reload script");
@@ -315,6 +317,38 @@ fn a_broken_save_shows_an_overlay_until_it_is_fixed() {
     });
 }
 
+#[test]
+fn a_site_broken_from_the_start_shows_that_nothing_has_built_then_recovers() {
+    let site = Site::fixture("basic");
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    site.write(
+        "content/articles/plan.md",
+        plan.replace("level: sequential", "level: sequentail"),
+    );
+    let server = Server::start_in(site.root(), &["--root", "."]);
+    let events = server.events();
+    let (server, _profile, _browser, tab) = open_in_browser(server, "/articles/plan/");
+    let overlay = tab
+        .wait_for_element("#huddle-error-overlay")
+        .expect("overlay shown");
+    let text = overlay.get_inner_text().expect("overlay text");
+    assert!(text.contains("nothing has built yet"), "{text}");
+    assert!(!text.contains("last good"), "{text}");
+    assert!(text.contains("did you mean `sequential`"), "{text}");
+    site.write("content/articles/plan.md", &plan);
+    events.wait_for("reload", "/articles/plan/index.html");
+    wait_until("the fixed site did not appear", || {
+        let text = text_of(&tab, "document.body ? document.body.innerText : ''");
+        let overlay = tab.find_element("#huddle-error-overlay").is_ok();
+        if text.contains("Before the marker, part one.") && !overlay {
+            Ok(())
+        } else {
+            Err(text)
+        }
+    });
+    drop(server);
+}
+
 /// Polls `done` every 50 ms for up to 20 s; fails with `what` (and the last
 /// detail `done` gave) if it never holds.
 fn wait_until(what: &str, mut done: impl FnMut() -> Result<(), String>) {
@@ -330,7 +364,11 @@ fn wait_until(what: &str, mut done: impl FnMut() -> Result<(), String>) {
 
 /// A site served by `huddle serve --watch`, with Chromium open on `path`.
 fn open_under_serve(site: &Site, path: &str) -> (Server, tempfile::TempDir, Browser, Arc<Tab>) {
-    let server = Server::start(site);
+    open_in_browser(Server::start(site), path)
+}
+
+/// `server`'s site with Chromium open on `path`.
+fn open_in_browser(server: Server, path: &str) -> (Server, tempfile::TempDir, Browser, Arc<Tab>) {
     let profile = tempfile::tempdir().expect("profile dir");
     let browser = browser(profile.path());
     let tab = browser.new_tab().expect("tab");

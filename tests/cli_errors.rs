@@ -84,6 +84,32 @@ fn unknown_front_matter_key() {
 }
 
 #[test]
+fn every_problem_of_one_file_in_one_run() {
+    let err = fails_cleanly(
+        |s| {
+            s.write(
+                "content/articles/bad.md",
+                "---\ntitle: T\natitudes: [respect]\ndate: 2026-13-01\nlevel: reciprocol\n---\n\nSee [the plan](plan.md) and [the gone one](gone.md).\n",
+            )
+        },
+        &[
+            "content/articles/bad.md:3:1",
+            "unknown key `atitudes`",
+            "did you mean `attitudes`",
+            "content/articles/bad.md:4:7",
+            "`date: 2026-13-01` is not a valid date",
+            "content/articles/bad.md:5:8",
+            "did you mean `reciprocal`",
+            "content/articles/bad.md:8:",
+            "gone.md",
+            "4 problems found",
+        ],
+    );
+    // The good link in the same file is not reported.
+    assert!(!err.contains("`plan.md`"), "{err}");
+}
+
+#[test]
 fn unknown_tag_value() {
     fails_cleanly(
         |s| {

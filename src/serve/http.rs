@@ -11,11 +11,12 @@ pub(super) fn sse_event(event: &ServerEvent) -> Option<Event> {
                 .event("reload")
                 .data(serde_json::json!({ "paths": paths, "css_only": css_only }).to_string()),
         ),
-        ServerEvent::Errors(errors) => Some(
-            Event::default()
-                .event("build-error")
-                .data(serde_json::json!({ "errors": errors }).to_string()),
-        ),
+        ServerEvent::Errors {
+            errors,
+            nothing_built,
+        } => Some(Event::default().event("build-error").data(
+            serde_json::json!({ "errors": errors, "nothing_built": nothing_built }).to_string(),
+        )),
         ServerEvent::Built {
             milliseconds,
             rendered,
@@ -33,7 +34,10 @@ pub(super) async fn events_stream(State(shared): State<Arc<Shared>>) -> impl Int
     let initial: Vec<ServerEvent> = if current.is_empty() {
         vec![]
     } else {
-        vec![ServerEvent::Errors(current)]
+        vec![ServerEvent::Errors {
+            errors: current,
+            nothing_built: shared.nothing_built(),
+        }]
     };
     let stream = tokio_stream::iter(initial)
         .chain(BroadcastStream::new(receiver).filter_map(Result::ok))
@@ -183,7 +187,7 @@ pub(super) async fn site_file(State(shared): State<Arc<Shared>>, uri: Uri) -> Re
 /// page recovers by itself once they are fixed.
 pub(super) fn error_page(errors: &[ErrorView]) -> Response {
     let mut body = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>The site has errors</h1>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Nothing has built yet</title></head><body><h1>Nothing has built yet: the site has errors</h1><p>Fix them and save; this page reloads by itself.</p>",
     );
     for e in errors {
         body.push_str("<pre>");

@@ -7,7 +7,7 @@
   const here = () => (location.pathname.endsWith("/") ? location.pathname + "index.html" : location.pathname);
   let overlay = null;
 
-  function showErrors(errors) {
+  function showErrors(errors, nothingBuilt) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "huddle-error-overlay";
@@ -19,7 +19,10 @@
     }
     overlay.textContent = "";
     const h = document.createElement("h2");
-    h.textContent = "huddle: the last save broke the build (the page below is the last good one)";
+    // Before the first good build there is no last good page to fall back on.
+    h.textContent = nothingBuilt
+      ? "huddle: nothing has built yet. Fix these errors and save; the site appears by itself"
+      : "huddle: the last save broke the build (the page below is the last good one)";
     h.style.cssText = "font:bold 16px system-ui,sans-serif;margin:0 0 1rem;color:#ff9e9e";
     overlay.appendChild(h);
     for (const e of errors) {
@@ -31,7 +34,10 @@
   }
 
   const events = new EventSource("/__huddle/events");
-  events.addEventListener("build-error", (e) => showErrors(JSON.parse(e.data).errors));
+  events.addEventListener("build-error", (e) => {
+    const report = JSON.parse(e.data);
+    showErrors(report.errors, report.nothing_built);
+  });
   events.addEventListener("reload", (e) => {
     const change = JSON.parse(e.data);
     if (overlay) {

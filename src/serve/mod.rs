@@ -103,7 +103,11 @@ enum ServerEvent {
         paths: Vec<String>,
         css_only: bool,
     },
-    Errors(Vec<ErrorView>),
+    Errors {
+        errors: Vec<ErrorView>,
+        /// No build has succeeded yet, so no last good page is being served.
+        nothing_built: bool,
+    },
     /// A rebuild finished: everything it changed is served.
     Built {
         milliseconds: u128,
@@ -129,9 +133,22 @@ struct Shared {
     events: broadcast::Sender<ServerEvent>,
 }
 
+impl Shared {
+    /// No build has succeeded since serve started: there is no last good site.
+    fn nothing_built(&self) -> bool {
+        self.site.read().map_or(true, |s| s.files.is_empty())
+    }
+}
+
 /// Runs the server until Ctrl-C. Errors here are the server's own (the port is
 /// taken); content errors never stop it.
 pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
+    // Every path the watcher reports is compared with the root, so it must be
+    // the resolved, absolute one (a relative `.` matched no event at all).
+    let opts = ServeOptions {
+        root: crate::load::resolve_site_root(&opts.root).map_err(|d| vec![d])?,
+        ..opts
+    };
     let listener = TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
         let help = if e.kind() == std::io::ErrorKind::AddrInUse {
             format!(
@@ -388,15 +405,24 @@ fn rebuild(
                 .filter(|d| d.is_error())
                 .map(ErrorView::from)
                 .collect();
+            let nothing_built = shared.nothing_built();
             say!(
-                "{what}: {} error{} after {elapsed} ms; still serving the last good build",
+                "{what}: {} error{} after {elapsed} ms; {}",
                 errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
+                if errors.len() == 1 { "" } else { "s" },
+                if nothing_built {
+                    "nothing has built yet: fix them and save, and the site is served"
+                } else {
+                    "still serving the last good build"
+                }
             );
             if let Ok(mut e) = shared.errors.write() {
                 e.clone_from(&errors);
             }
-            let _ = shared.events.send(ServerEvent::Errors(errors));
+            let _ = shared.events.send(ServerEvent::Errors {
+                errors,
+                nothing_built,
+            });
         }
     }
 }

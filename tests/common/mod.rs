@@ -153,11 +153,20 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `huddle serve --watch` on a free port and waits until it serves.
+    /// Starts `huddle serve --watch --root <absolute site path>` on a free
+    /// port and waits until it serves.
     pub fn start(site: &Site) -> Server {
+        Server::start_in(site.root(), &["--root", &site.root().to_string_lossy()])
+    }
+
+    /// Starts `huddle serve --watch --port 0 <args>` with `cwd` as its current
+    /// folder, as a writer runs it: inside the site folder with no `--root`,
+    /// or with a relative one.
+    pub fn start_in(cwd: &Path, args: &[&str]) -> Server {
         let mut child = Process::new(env!("CARGO_BIN_EXE_huddle"))
-            .args(["serve", "--watch", "--port", "0", "--root"])
-            .arg(site.root())
+            .args(["serve", "--watch", "--port", "0"])
+            .args(args)
+            .current_dir(cwd)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

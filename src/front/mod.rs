@@ -1,0 +1,301 @@
+//! The front-matter stage: a Markdown source's bytes become its text, its
+//! validated `PageMeta` and where its body starts. In four steps, one module
+//! each: `decode` (bytes to UTF-8 text), `split` (find the `---`/`+++` block),
+//! `fields` (YAML or TOML syntax to keys and values; serde_yaml lives only
+//! there) and `validate` (keys, kinds, dates, slugs, tags; every problem of the
+//! file at once). It does not render the body.
+
+mod decode;
+mod fields;
+mod spans;
+mod split;
+mod validate;
+
+use crate::diagnostic::Diagnostic;
+use crate::vocab::{LevelId, TermId, Vocabulary};
+
+/// A validated date: what templates show and what lists sort by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageDate {
+    /// `2026-11-02`
+    pub iso_date: String,
+    /// RFC 3339 instant, e.g. `2026-11-02T00:00:00Z` (for feeds and sitemaps).
+    pub rfc3339: String,
+    /// `2 November 2026`
+    pub display: String,
+    /// Seconds since the epoch, for sorting.
+    pub timestamp: i64,
+}
+
+/// The tags of a page, checked against the vocabulary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Tags {
+    pub level: Option<LevelId>,
+    pub attitudes: Vec<TermId>,
+    pub practices: Vec<TermId>,
+}
+
+/// Everything the front matter says, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageMeta {
+    pub title: String,
+    pub date: Option<PageDate>,
+    pub updated: Option<PageDate>,
+    pub description: String,
+    pub tags: Tags,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+}
+
+/// A source file split and parsed: its text (BOM removed) and where the body starts.
+#[derive(Debug, Clone)]
+pub struct ParsedSource {
+    pub rel_path: String,
+    /// The file as the writer sees it: relative to the site root.
+    pub display_path: String,
+    pub text: String,
+    pub body_start: usize,
+    pub meta: PageMeta,
+    /// Errors in a file whose front matter could still be read (an unknown
+    /// key, a bad date, an unknown tag): its page is still placed and its links
+    /// checked, so one run reports every problem of the file, but the build fails.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Parses one source. `is_article` makes `date` and `level` required. Err
+/// when the file cannot be read as front matter at all (not text, no or
+/// broken front matter); a file that parsed but has errors is Ok with them in
+/// `problems`.
+pub fn parse_front_matter(
+    display_path: &str,
+    rel_path: &str,
+    bytes: &[u8],
+    is_article: bool,
+    vocab: &Vocabulary,
+) -> Result<ParsedSource, Vec<Diagnostic>> {
+    let text = decode::decode_text(display_path, bytes).map_err(|d| vec![d])?;
+    let split = split::split_front_matter(display_path, &text).map_err(|d| vec![d])?;
+    let fields = fields::parse_fields(display_path, &text, &split).map_err(|d| vec![d])?;
+    let frame = validate::Frame {
+        file: display_path,
+        text: &text,
+        front: split.front.clone(),
+    };
+    let (meta, problems) = validate::validate(&frame, fields, is_article, vocab);
+    Ok(ParsedSource {
+        rel_path: rel_path.to_string(),
+        display_path: display_path.to_string(),
+        body_start: split.body_start,
+        meta,
+        problems,
+        text,
+    })
+}
+
+/// Accepts `YYYY-MM-DD`, RFC 3339 (`2026-11-02T09:30:00Z`) and `YYYY-MM-DD HH:MM:SS` (as UTC).
+pub fn parse_date(value: &str) -> Option<PageDate> {
+    use time::format_description::well_known::Rfc3339;
+    use time::macros::format_description;
+    let value = value.trim();
+    let date_fmt = format_description!("[year]-[month]-[day]");
+    let instant = if value.len() == 10 {
+        time::Date::parse(value, date_fmt)
+            .ok()?
+            .midnight()
+            .assume_utc()
+    } else if let Ok(t) = time::OffsetDateTime::parse(value, &Rfc3339) {
+        t
+    } else {
+        let fmt = format_description!(
+            "[year]-[month]-[day][first [T][ ]][hour]:[minute][optional [:[second]]]"
+        );
+        time::PrimitiveDateTime::parse(value, fmt)
+            .ok()?
+            .assume_utc()
+    };
+    let date = instant.date();
+    Some(PageDate {
+        iso_date: date.format(date_fmt).ok()?,
+        rfc3339: instant.format(&Rfc3339).ok()?,
+        display: format!("{} {} {}", date.day(), date.month(), date.year()),
+        timestamp: instant.unix_timestamp(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::default_vocabulary;
+
+    /// Err with every problem, whether the file could be read or not.
+    fn parse(src: &str) -> Result<ParsedSource, Vec<Diagnostic>> {
+        parse_front_matter(
+            "content/articles/a.md",
+            "articles/a.md",
+            src.as_bytes(),
+            true,
+            &default_vocabulary(),
+        )
+        .and_then(|p| {
+            if p.problems.is_empty() {
+                Ok(p)
+            } else {
+                Err(p.problems)
+            }
+        })
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_at_once() {
+        let src = "---\ntitle: A\natitudes: [respect]\ndate: 2026-13-01\nlevel: reciprocol\npractices: [follow-up, folow-up]\ndraft: maybe\n---\n";
+        let errs = parse(src).unwrap_err();
+        let at: Vec<(usize, &str)> = errs.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            at,
+            [
+                (3, "unknown key `atitudes`"),
+                (4, "`date: 2026-13-01` is not a valid date"),
+                (5, "unknown level `reciprocol`"),
+                (6, "unknown practice `folow-up`"),
+                (7, "`draft` must be `true` or `false`"),
+            ]
+        );
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `attitudes`?")
+        );
+        assert!(
+            errs[2]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `reciprocal`?")
+        );
+        // The values are underlined, not just their lines.
+        assert_eq!((errs[1].column, errs[3].column), (7, 24));
+    }
+
+    #[test]
+    fn a_file_with_problems_still_yields_what_was_valid() {
+        let src = "---\ntitle: Kept\ndate: 2026-11-02\nlevel: pooled\nsulg: x\n---\nBody";
+        let p = parse_front_matter(
+            "c/a.md",
+            "a.md",
+            src.as_bytes(),
+            true,
+            &default_vocabulary(),
+        )
+        .unwrap();
+        assert_eq!(p.meta.title, "Kept");
+        assert_eq!(p.meta.tags.level, Some(LevelId(0)));
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(&p.text[p.body_start..], "Body");
+    }
+
+    #[test]
+    fn wrong_kinds_of_values_are_named() {
+        let errs =
+            parse("---\ntitle: [a, b]\ndate: 2026-01-01\nlevel: pooled\naliases: {a: 1}\n---\n")
+                .unwrap_err();
+        assert_eq!(errs[0].message, "`title` must be text");
+        assert_eq!(errs[0].line, 2);
+        assert_eq!(errs[1].message, "`aliases` must be a list of paths");
+        // A bare number is a title too.
+        assert_eq!(
+            parse("---\ntitle: 1984\ndate: 2026-01-01\nlevel: 2\n---\n")
+                .unwrap()
+                .meta
+                .title,
+            "1984"
+        );
+    }
+
+    #[test]
+    fn yaml_and_toml_front_matter_parse_with_bom_and_crlf() {
+        let yaml = "\u{feff}---\r\ntitle: A\r\ndate: 2026-11-02\r\nlevel: 3\r\nattitudes: [openness]\r\n---\r\nBody\r\n";
+        let p = parse(yaml).unwrap();
+        assert_eq!(p.meta.title, "A");
+        assert_eq!(p.meta.tags.level, Some(LevelId(2)));
+        assert_eq!(&p.text[p.body_start..], "Body\r\n");
+        let toml = "+++\ntitle = \"B\"\ndate = 2026-11-02\nlevel = \"pooled\"\n+++\nBody\n";
+        let p = parse(toml).unwrap();
+        assert_eq!(p.meta.date.unwrap().display, "2 November 2026");
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line_with_suggestion() {
+        let errs =
+            parse("---\ntitle: A\ndate: 2026-01-01\nlevel: pooled\natitudes: [respect]\n---\n")
+                .unwrap_err();
+        assert_eq!(errs[0].line, 5, "{}", errs[0]);
+        assert!(errs[0].help.as_deref().unwrap().contains("`attitudes`"));
+    }
+
+    #[test]
+    fn unknown_tag_value_points_at_the_value() {
+        let errs = parse("---\ntitle: A\ndate: 2026-01-01\nlevel: pooled\npractices:\n  - follow-up\n  - folow-up\n---\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (7, 5));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `follow-up`")
+        );
+    }
+
+    #[test]
+    fn bad_inputs_are_errors_not_panics() {
+        for src in [
+            "",
+            "no front matter",
+            "---\ntitle: A\n",
+            "---\n: : :\n---\n",
+            "+++\ntitle = \n+++\n",
+            "---\n---\n",
+        ] {
+            assert!(parse(src).is_err(), "{src:?}");
+        }
+        assert!(
+            parse_front_matter("x", "x", &[0xff, 0xfe, 0x00], false, &default_vocabulary())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn yaml_errors_point_at_file_lines() {
+        let errs =
+            parse("---\ntitle: A\ndate: 2026-01-01\nlevel: pooled\nlevel: sequential\n---\n")
+                .unwrap_err();
+        assert_eq!(errs[0].line, 5, "{}", errs[0]);
+        let errs = parse("---\ntitle: A\nlevel: [pooled\n---\n").unwrap_err();
+        assert!(!errs[0].message.contains("at line"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn slug_that_escapes_is_rejected() {
+        for slug in ["../evil", "a/b", ".hidden", "a b"] {
+            let src =
+                format!("---\ntitle: A\ndate: 2026-01-01\nlevel: pooled\nslug: \"{slug}\"\n---\n");
+            let errs = parse(&src).unwrap_err();
+            assert_eq!(errs[0].line, 5, "{slug}");
+        }
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("2026-13-01").is_none());
+        assert!(parse_date("yesterday").is_none());
+        assert_eq!(
+            parse_date("2026-11-02T09:30:00+01:00").unwrap().iso_date,
+            "2026-11-02"
+        );
+        assert!(parse_date("2026-11-02 09:30").is_some());
+    }
+}

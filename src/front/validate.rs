@@ -1,0 +1,393 @@
+//! Judges the front matter's keys and values: unknown keys (with a
+//! suggestion), values of the wrong kind, bad dates, unsafe slugs and aliases,
+//! tag values outside the vocabulary, and what articles must have. Every
+//! problem of the file is reported, not just the first. It returns the best
+//! `PageMeta` it can alongside them, so the page's links are still checked.
+
+use std::ops::Range;
+
+use serde_json::Value;
+
+use super::fields::Field;
+use super::spans::{key_span, value_span, value_start_span};
+use super::{PageDate, PageMeta, Tags, parse_date};
+use crate::diagnostic::{Diagnostic, suggestion};
+use crate::vocab::{TaxonomyKind, Vocabulary};
+
+/// The keys front matter may have.
+const KNOWN_KEYS: [&str; 11] = [
+    "title",
+    "date",
+    "updated",
+    "description",
+    "level",
+    "attitudes",
+    "practices",
+    "draft",
+    "slug",
+    "aliases",
+    "extra",
+];
+
+/// Where diagnostics point: the file's whole text and its front matter's range.
+pub(super) struct Frame<'a> {
+    pub(super) file: &'a str,
+    pub(super) text: &'a str,
+    pub(super) front: Range<usize>,
+}
+
+impl Frame<'_> {
+    fn at(
+        &self,
+        span: Option<Range<usize>>,
+        message: String,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        let span = span.unwrap_or(self.front.start..self.front.start);
+        Diagnostic::at(self.file, self.text, span, message).with_help(help)
+    }
+
+    fn key(&self, key: &str) -> Option<Range<usize>> {
+        key_span(self.text, self.front.clone(), key)
+    }
+
+    /// The value's own text if it can be found, else where the key's value starts.
+    fn value(&self, key: &str, value: &str) -> Option<Range<usize>> {
+        value_span(self.text, self.front.clone(), key, value)
+            .or_else(|| value_start_span(self.text, self.front.clone(), key))
+    }
+}
+
+/// Validates every field; the meta is complete only when the list is empty.
+pub(super) fn validate(
+    frame: &Frame,
+    fields: Vec<Field>,
+    is_article: bool,
+    vocab: &Vocabulary,
+) -> (PageMeta, Vec<Diagnostic>) {
+    let mut meta = PageMeta {
+        title: String::new(),
+        date: None,
+        updated: None,
+        description: String::new(),
+        tags: Tags::default(),
+        draft: false,
+        slug: None,
+        aliases: Vec::new(),
+        extra: Value::Object(Default::default()),
+    };
+    let mut errors = Vec::new();
+    let mut seen_level = false;
+    let mut seen_date = false;
+    let mut wrong_title = false;
+    for Field { key, value } in fields {
+        let found = match key.as_str() {
+            "title" => text(frame, &key, value).map(|t| meta.title = t.trim().to_string()),
+            "description" => {
+                text(frame, &key, value).map(|t| meta.description = t.trim().to_string())
+            }
+            "date" => {
+                seen_date = true;
+                date(frame, &key, value).map(|d| meta.date = d)
+            }
+            "updated" => date(frame, &key, value).map(|d| meta.updated = d),
+            "level" => {
+                seen_level = true;
+                level(frame, value, vocab, &mut meta.tags)
+            }
+            "attitudes" => terms(frame, TaxonomyKind::Attitude, value, vocab, &mut meta.tags),
+            "practices" => terms(frame, TaxonomyKind::Practice, value, vocab, &mut meta.tags),
+            "draft" => match value {
+                Value::Bool(b) => {
+                    meta.draft = b;
+                    Ok(())
+                }
+                Value::Null => Ok(()),
+                _ => Err(vec![wrong_kind(
+                    frame,
+                    &key,
+                    "`true` or `false`",
+                    "draft: true",
+                )]),
+            },
+            "slug" => slug(frame, value).map(|s| meta.slug = s),
+            "aliases" => aliases(frame, value).map(|a| meta.aliases = a),
+            "extra" => {
+                if !value.is_null() {
+                    meta.extra = value;
+                }
+                Ok(())
+            }
+            _ => Err(vec![unknown_key(frame, &key)]),
+        };
+        if let Err(mut e) = found {
+            if key == "title" {
+                wrong_title = true;
+            }
+            errors.append(&mut e);
+        }
+    }
+    if !wrong_title {
+        errors.extend(missing_title(frame, &meta));
+    }
+    errors.extend(missing(frame, is_article, seen_date, seen_level, vocab));
+    errors.sort_by_key(|d| (d.line, d.column));
+    (meta, errors)
+}
+
+type Checked<T> = Result<T, Vec<Diagnostic>>;
+
+fn unknown_key(frame: &Frame, key: &str) -> Diagnostic {
+    frame.at(
+        frame.key(key),
+        format!("unknown key `{key}`"),
+        format!(
+            "{} (put your own data under `extra:`)",
+            suggestion(key, &KNOWN_KEYS)
+        ),
+    )
+}
+
+fn wrong_kind(frame: &Frame, key: &str, expected: &str, example: &str) -> Diagnostic {
+    frame.at(
+        value_start_span(frame.text, frame.front.clone(), key),
+        format!("`{key}` must be {expected}"),
+        format!("write it like `{example}`"),
+    )
+}
+
+/// Text, or a bare number or yes/no a writer meant as text (`title: 1984`).
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn text(frame: &Frame, key: &str, value: Value) -> Checked<String> {
+    match value {
+        Value::Null => Ok(String::new()),
+        v => scalar_text(&v)
+            .ok_or_else(|| vec![wrong_kind(frame, key, "text", &format!("{key}: Some text"))]),
+    }
+}
+
+fn date(frame: &Frame, key: &str, value: Value) -> Checked<Option<PageDate>> {
+    let Some(written) = scalar_text(&value) else {
+        return match value {
+            Value::Null => Ok(None),
+            _ => Err(vec![wrong_kind(
+                frame,
+                key,
+                "a date",
+                &format!("{key}: 2026-11-02"),
+            )]),
+        };
+    };
+    match parse_date(&written) {
+        Some(d) => Ok(Some(d)),
+        None => Err(vec![frame.at(
+            frame.value(key, &written),
+            format!("`{key}: {written}` is not a valid date"),
+            "write dates as YYYY-MM-DD, e.g. 2026-11-02 (or 2026-11-02T09:30:00Z with a time)",
+        )]),
+    }
+}
+
+fn level(frame: &Frame, value: Value, vocab: &Vocabulary, tags: &mut Tags) -> Checked<()> {
+    let Some(written) = scalar_text(&value) else {
+        return Err(vec![wrong_kind(
+            frame,
+            "level",
+            "one level",
+            "level: reciprocal",
+        )]);
+    };
+    match vocab.level(&written) {
+        Ok(id) => {
+            tags.level = Some(id);
+            Ok(())
+        }
+        Err(help) => Err(vec![unknown_value(
+            frame,
+            TaxonomyKind::Level,
+            &written,
+            help,
+        )]),
+    }
+}
+
+/// One value or a list of them; every unknown one is reported.
+fn terms(
+    frame: &Frame,
+    kind: TaxonomyKind,
+    value: Value,
+    vocab: &Vocabulary,
+    tags: &mut Tags,
+) -> Checked<()> {
+    let key = kind.key();
+    let Some(written) = text_list(value) else {
+        let example = format!(
+            "{key}: [{}]",
+            vocab.terms(kind).first().map_or("", |t| t.slug.as_str())
+        );
+        return Err(vec![wrong_kind(frame, key, "a list of names", &example)]);
+    };
+    let mut errors = Vec::new();
+    for value in written {
+        let (found, list) = match kind {
+            TaxonomyKind::Practice => (vocab.practice(&value), &mut tags.practices),
+            _ => (vocab.attitude(&value), &mut tags.attitudes),
+        };
+        match found {
+            Ok(id) if !list.contains(&id) => list.push(id),
+            Ok(_) => {}
+            Err(help) => errors.push(unknown_value(frame, kind, &value, help)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// `x`, `[x, y]` or a `- x` list, as text; None if anything in it is not text.
+fn text_list(value: Value) -> Option<Vec<String>> {
+    match value {
+        Value::Null => Some(Vec::new()),
+        Value::Array(items) => items.iter().map(scalar_text).collect(),
+        v => scalar_text(&v).map(|s| vec![s]),
+    }
+}
+
+fn unknown_value(frame: &Frame, kind: TaxonomyKind, value: &str, help: String) -> Diagnostic {
+    frame.at(
+        frame.value(kind.key(), value),
+        format!("unknown {} `{value}`", kind.singular()),
+        help,
+    )
+}
+
+fn slug(frame: &Frame, value: Value) -> Checked<Option<String>> {
+    let Some(s) = scalar_text(&value) else {
+        return match value {
+            Value::Null => Ok(None),
+            _ => Err(vec![wrong_kind(frame, "slug", "text", "slug: my-article")]),
+        };
+    };
+    let s = s.trim().to_string();
+    match check_slug(&s) {
+        Ok(()) => Ok(Some(s)),
+        Err(why) => Err(vec![frame.at(
+            frame.value("slug", &s),
+            format!("`slug: {s}` {why}"),
+            format!(
+                "use letters, digits and hyphens only, e.g. `slug: {}`",
+                slug::slugify(&s)
+            ),
+        )]),
+    }
+}
+
+/// A slug becomes one folder name in the output: no separators, no `..`, nothing hidden.
+fn check_slug(s: &str) -> Result<(), &'static str> {
+    if s.is_empty() {
+        Err("is empty")
+    } else if s.contains('/') || s.contains('\\') {
+        Err("contains a slash, which would write outside the article's folder")
+    } else if s.starts_with('.') {
+        Err("starts with a dot (`..` would write outside the output folder)")
+    } else if s.chars().any(|c| {
+        c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '?' | '#' | '%' | '"' | '<' | '>' | ':' | '*' | '|')
+    }) {
+        Err("contains characters that do not belong in a URL")
+    } else {
+        Ok(())
+    }
+}
+
+fn aliases(frame: &Frame, value: Value) -> Checked<Vec<String>> {
+    let Some(aliases) = text_list(value) else {
+        return Err(vec![wrong_kind(
+            frame,
+            "aliases",
+            "a list of paths",
+            "aliases: [/old/url/]",
+        )]);
+    };
+    let errors: Vec<Diagnostic> = aliases
+        .iter()
+        .filter(|a| {
+            !a.starts_with('/')
+                || a.split('/').any(|seg| seg == ".." || seg == ".")
+                || a.contains('\\')
+        })
+        .map(|a| {
+            frame.at(
+                value_span(frame.text, frame.front.clone(), "aliases", a),
+                format!("alias `{a}` is not a path inside the site"),
+                "write aliases as paths from the site root, e.g. `/old/url/`",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(aliases)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every page needs a title that is not blank.
+fn missing_title(frame: &Frame, meta: &PageMeta) -> Option<Diagnostic> {
+    if !meta.title.is_empty() {
+        None
+    } else if frame.key("title").is_none() {
+        Some(frame.at(
+            None,
+            "the front matter has no `title`".into(),
+            "add a line such as `title: Running a reciprocal team` between the `---` lines",
+        ))
+    } else {
+        Some(frame.at(
+            frame.key("title"),
+            "the `title` is empty".into(),
+            "write the page's title after `title:`",
+        ))
+    }
+}
+
+/// Articles need a date and a level.
+fn missing(
+    frame: &Frame,
+    is_article: bool,
+    seen_date: bool,
+    seen_level: bool,
+    vocab: &Vocabulary,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if is_article && !seen_date {
+        errors.push(frame.at(
+            None,
+            "this article has no `date`".into(),
+            "add a line such as `date: 2026-11-02` to the front matter",
+        ));
+    }
+    if is_article && !seen_level {
+        let slugs: Vec<&str> = vocab.levels.iter().map(|l| l.slug.as_str()).collect();
+        errors.push(frame.at(
+            None,
+            "this article has no `level`".into(),
+            format!(
+                "add a line such as `level: {}` (one of: {})",
+                slugs.last().unwrap_or(&"reciprocal"),
+                slugs.join(", ")
+            ),
+        ));
+    }
+    errors
+}
