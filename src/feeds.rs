@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::graph::{Page, PageKind};
-use crate::views::{TAXONOMIES, Views};
+use crate::views::Views;
+use crate::vocab::TaxonomyKind;
 
 /// `[feed]` in site.toml.
 #[derive(Debug, Clone, Deserialize)]
@@ -200,38 +201,16 @@ pub fn sitemap(views: &Views, newsletter: bool) -> Vec<SitemapEntry> {
             lastmod: newest(&graph.articles),
         });
     }
-    for (kind, _, _) in TAXONOMIES {
+    for kind in TaxonomyKind::ALL {
+        let plural = kind.plural();
         entries.push(SitemapEntry {
-            loc: views.permalink(&format!("{kind}/")),
+            loc: views.permalink(&format!("{plural}/")),
             lastmod: newest(&graph.articles),
         });
-        let (slugs, postings): (Vec<&str>, &Vec<Vec<usize>>) = match kind {
-            "levels" => (
-                views.vocab.levels.iter().map(|l| l.slug.as_str()).collect(),
-                &views.links.terms.levels,
-            ),
-            "attitudes" => (
-                views
-                    .vocab
-                    .attitudes
-                    .iter()
-                    .map(|t| t.slug.as_str())
-                    .collect(),
-                &views.links.terms.attitudes,
-            ),
-            _ => (
-                views
-                    .vocab
-                    .practices
-                    .iter()
-                    .map(|t| t.slug.as_str())
-                    .collect(),
-                &views.links.terms.practices,
-            ),
-        };
-        for (slug, members) in slugs.iter().zip(postings) {
+        for (t, members) in views.links.terms.postings(kind).iter().enumerate() {
+            let slug = views.vocab.term_slug(kind, t);
             entries.push(SitemapEntry {
-                loc: views.permalink(&format!("{kind}/{slug}/")),
+                loc: views.permalink(&format!("{plural}/{slug}/")),
                 lastmod: newest(members),
             });
         }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, closest};
-use crate::front::ParsedSource;
+use crate::front::{ParsedSource, is_article_path};
 use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
 
@@ -64,6 +64,32 @@ impl Page {
     }
 }
 
+/// Renders the Markdown of every page (in parallel), except where `kept[i]`
+/// already holds page i's body (serve, for pages whose source and links did
+/// not change). `text_words`: how much plain text to keep for search.
+pub fn render_bodies(
+    pages: &mut [Page],
+    urls: &HashMap<String, String>,
+    text_words: usize,
+    kept: &[Option<Arc<RenderedBody>>],
+) {
+    pages.par_iter_mut().enumerate().for_each(|(i, page)| {
+        page.body = match kept.get(i) {
+            Some(Some(body)) => Arc::clone(body),
+            _ => {
+                let source = &page.source;
+                let ctx = crate::markdown::LinkContext {
+                    page_rel_path: &source.rel_path,
+                    urls,
+                    text_words,
+                };
+                let body = &source.text[source.body_start..];
+                Arc::new(crate::markdown::render_body(body, source.body_start, &ctx))
+            }
+        };
+    });
+}
+
 /// A file copied from content/ into the output.
 #[derive(Debug, Clone)]
 pub struct PlacedAsset {
@@ -80,15 +106,6 @@ pub struct SiteGraph {
     pub section_pages: HashMap<String, usize>,
     /// Every body link from one page to another: (from, to), by page index.
     pub link_edges: Vec<(usize, usize)>,
-}
-
-/// Which section folder lists a source, and whether it is one.
-pub fn is_section_index(rel_path: &str) -> bool {
-    rel_path == "_index.md" || rel_path.ends_with("/_index.md")
-}
-
-pub fn is_article_path(rel_path: &str) -> bool {
-    rel_path.starts_with("articles/") && !is_section_index(rel_path)
 }
 
 /// A file or folder name made safe for a URL: `My notes` → `my-notes`.

@@ -55,6 +55,9 @@ pub struct StaticFile {
 pub struct LoadedContent {
     pub sources: Vec<SourceFile>,
     pub assets: Vec<AssetFile>,
+    /// Markdown files that could not be read, with why.
+    pub unreadable: Vec<(String, Diagnostic)>,
+    /// Entries skipped while walking (links that loop, unreadable folders).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -164,39 +167,84 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 }
 
 /// Reads content/ into Markdown sources (read in parallel) and asset paths.
-pub fn load_content(root: &Path) -> Result<LoadedContent, Vec<Diagnostic>> {
+/// A file that cannot be read is listed in `unreadable`, with why.
+pub fn load_content(root: &Path) -> LoadedContent {
     let content_dir = root.join("content");
-    let mut out = LoadedContent::default();
-    let files = walk_files(&content_dir, root, &mut out.warnings);
+    let mut warnings = Vec::new();
+    let files = walk_files(&content_dir, root, &mut warnings);
+    LoadedContent {
+        warnings,
+        ..read_files(root, files)
+    }
+}
+
+/// The same for one changed path under content/ (a file, a folder, or
+/// something gone): what is at or under it now, keyed from content/. None
+/// when the path is not inside content/ or is an ignored name.
+pub(crate) fn load_content_at(root: &Path, path: &Path) -> Option<(String, LoadedContent)> {
+    let content_dir = root.join("content");
+    let rel = path.strip_prefix(&content_dir).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.iter().any(|p| is_ignored_name(p)) {
+        return None;
+    }
+    let rel = parts.join("/");
+    let mut warnings = Vec::new();
+    let files = if path.is_dir() {
+        walk_files(path, root, &mut warnings)
+            .into_iter()
+            .map(|(sub, abs)| match rel.as_str() {
+                "" => (sub, abs),
+                dir => (format!("{dir}/{sub}"), abs),
+            })
+            .collect()
+    } else if path.is_file() {
+        vec![(rel.clone(), path.to_path_buf())]
+    } else {
+        Vec::new()
+    };
+    Some((
+        rel,
+        LoadedContent {
+            warnings,
+            ..read_files(root, files)
+        },
+    ))
+}
+
+/// Reads the Markdown files among `files` (in parallel) and keeps the others
+/// as assets.
+fn read_files(root: &Path, files: Vec<(String, PathBuf)>) -> LoadedContent {
     let (md, assets): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
-    out.assets = assets
-        .into_iter()
-        .map(|(rel_path, abs_path)| AssetFile { rel_path, abs_path })
-        .collect();
-    let read: Vec<Result<SourceFile, Diagnostic>> = md
+    let mut out = LoadedContent {
+        assets: assets
+            .into_iter()
+            .map(|(rel_path, abs_path)| AssetFile { rel_path, abs_path })
+            .collect(),
+        ..LoadedContent::default()
+    };
+    let read: Vec<(String, std::io::Result<Vec<u8>>, PathBuf)> = md
         .into_par_iter()
-        .map(|(rel_path, abs)| match std::fs::read(&abs) {
-            Ok(bytes) => Ok(SourceFile { rel_path, bytes }),
-            Err(e) => Err(Diagnostic::file_error(
-                display_path(root, &abs),
-                format!("cannot read file: {e}"),
-            )
-            .with_help("check the file's permissions")),
-        })
+        .map(|(rel_path, abs)| (rel_path, std::fs::read(&abs), abs))
         .collect();
-    let mut errors = Vec::new();
-    for r in read {
-        match r {
-            Ok(s) => out.sources.push(s),
-            Err(d) => errors.push(d),
+    for (rel_path, bytes, abs) in read {
+        match bytes {
+            Ok(bytes) => out.sources.push(SourceFile { rel_path, bytes }),
+            Err(e) => {
+                let problem = Diagnostic::file_error(
+                    display_path(root, &abs),
+                    format!("cannot read file: {e}"),
+                )
+                .with_help("check the file's permissions");
+                out.unreadable.push((rel_path, problem));
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    out
 }
 
 /// The theme's templates, then the site's `templates/` overriding them by name.

@@ -17,6 +17,18 @@ pub struct TermIndex {
     pub practices: Vec<Vec<usize>>,
 }
 
+impl TermIndex {
+    /// Every term's articles of one taxonomy.
+    pub fn postings(&self, kind: crate::vocab::TaxonomyKind) -> &[Vec<usize>] {
+        use crate::vocab::TaxonomyKind as K;
+        match kind {
+            K::Level => &self.levels,
+            K::Attitude => &self.attitudes,
+            K::Practice => &self.practices,
+        }
+    }
+}
+
 /// Everything that links pages to each other, by page index.
 #[derive(Debug, Default, Clone)]
 pub struct CrossLinks {
@@ -76,27 +88,6 @@ pub fn cross_link(graph: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Cro
         related,
         backlinks,
     }
-}
-
-/// A stamp of everything the cross-links are computed from: tags, the order
-/// of pages (dates; titles only break ties between undated pages) and links.
-pub(crate) fn cross_link_key(graph: &SiteGraph) -> u64 {
-    let pages: Vec<_> = graph
-        .pages
-        .iter()
-        .map(|p| {
-            let meta = &p.source.meta;
-            (
-                &p.source.rel_path,
-                p.kind,
-                p.is_article,
-                &meta.tags,
-                meta.date.as_ref().map(|d| d.timestamp),
-                meta.date.is_none().then_some(&meta.title),
-            )
-        })
-        .collect();
-    crate::stamps::stamp_of(&(pages, &graph.articles, &graph.link_edges))
 }
 
 /// Vocabulary entries that no article uses, as warnings on site.toml.

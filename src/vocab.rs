@@ -198,6 +198,22 @@ impl Vocabulary {
         }
     }
 
+    /// How many terms a taxonomy has.
+    pub fn term_count(&self, kind: TaxonomyKind) -> usize {
+        match kind {
+            TaxonomyKind::Level => self.levels.len(),
+            k => self.terms(k).len(),
+        }
+    }
+
+    /// Term `t`'s slug (for a level too).
+    pub fn term_slug(&self, kind: TaxonomyKind, t: usize) -> &str {
+        match kind {
+            TaxonomyKind::Level => &self.levels[t].slug,
+            k => &self.terms(k)[t].slug,
+        }
+    }
+
     pub fn attitude(&self, value: &str) -> Result<TermId, String> {
         find_term(&self.attitudes, value, "attitude")
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use common::Site;
 use huddle::render::{OutputContent, OutputFile};
-use huddle::session::{Changes, Session};
+use huddle::serve::{Changes, Session};
 
 /// The site as `serve` holds it: every path and its bytes.
 type Served = BTreeMap<String, Vec<u8>>;

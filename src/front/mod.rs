@@ -11,7 +11,13 @@ mod spans;
 mod split;
 mod validate;
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
+use crate::load::SourceFile;
 use crate::vocab::{LevelId, TermId, Vocabulary};
 
 /// A validated date: what templates show and what lists sort by.
@@ -62,6 +68,77 @@ pub struct ParsedSource {
     /// key, a bad date, an unknown tag): its page is still placed and its links
     /// checked, so one run reports every problem of the file, but the build fails.
     pub problems: Vec<Diagnostic>,
+}
+
+/// Which section folder lists a source, and whether it is one.
+pub fn is_section_index(rel_path: &str) -> bool {
+    rel_path == "_index.md" || rel_path.ends_with("/_index.md")
+}
+
+/// Articles are the pages under content/articles/; they need a date and a level.
+pub fn is_article_path(rel_path: &str) -> bool {
+    rel_path.starts_with("articles/") && !is_section_index(rel_path)
+}
+
+/// One source after this stage: parsed (maybe with `problems`), or why not.
+pub type Parsed = Result<Arc<ParsedSource>, Vec<Diagnostic>>;
+
+/// Parses a source read from content/.
+pub fn parse_source(source: &SourceFile, vocab: &Vocabulary) -> Parsed {
+    let rel = &source.rel_path;
+    let display = format!("content/{rel}");
+    parse_front_matter(&display, rel, &source.bytes, is_article_path(rel), vocab).map(Arc::new)
+}
+
+/// Parses every source, in parallel, keyed by content path.
+pub fn parse_all(sources: Vec<SourceFile>, vocab: &Vocabulary) -> Vec<(String, Parsed)> {
+    sources
+        .into_par_iter()
+        .map(|s| {
+            let parsed = parse_source(&s, vocab);
+            (s.rel_path, parsed)
+        })
+        .collect()
+}
+
+/// The sources that go on to be placed, with every problem found in them.
+#[derive(Default)]
+pub struct Sources {
+    /// Sorted by content path, whichever way they were found (it shows in the sitemap).
+    pub sources: Vec<Arc<ParsedSource>>,
+    /// Sources that failed to parse, or drafts left out: links to them are not
+    /// reported again.
+    pub unparsed: HashSet<String>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Sorts the parsed sources into those that take part (drafts only with
+/// `drafts`) and those that do not, gathering every problem.
+pub fn gather<'a>(
+    parsed: impl IntoIterator<Item = (&'a str, &'a Parsed)>,
+    drafts: bool,
+) -> Sources {
+    let mut out = Sources::default();
+    for (rel, parsed) in parsed {
+        match parsed {
+            Ok(s) => {
+                // A file that parsed with errors still takes part, so its
+                // links are checked too; the build fails on its problems.
+                out.problems.extend(s.problems.iter().cloned());
+                if s.meta.draft && !drafts {
+                    out.unparsed.insert(rel.to_string());
+                } else {
+                    out.sources.push(Arc::clone(s));
+                }
+            }
+            Err(e) => {
+                out.unparsed.insert(rel.to_string());
+                out.problems.extend(e.iter().cloned());
+            }
+        }
+    }
+    out.sources.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    out
 }
 
 /// Parses one source. `is_article` makes `date` and `level` required. Err

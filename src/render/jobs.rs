@@ -2,15 +2,18 @@
 //! template renders it, and how a page job is rendered (also alone, for serve's
 //! express lane).
 
+use super::templates::render_one;
 use super::*;
+use crate::vocab::TaxonomyKind;
 
 /// One output file to render.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Job {
+pub enum Job {
     Page(usize),
     EmptyHome,
-    Taxonomy(&'static str),
-    Term(&'static str, usize),
+    Taxonomy(TaxonomyKind),
+    /// A term's index in its taxonomy's list.
+    Term(TaxonomyKind, usize),
     Checklists,
     Search,
     Newsletter,
@@ -29,16 +32,11 @@ pub(super) fn job_path(
     vocab: &Vocabulary,
     aliases: &[(String, crate::feeds::AliasView)],
 ) -> OutputPath {
-    let term_slug = |kind: &str, t: usize| match kind {
-        "levels" => vocab.levels[t].slug.as_str(),
-        "attitudes" => vocab.attitudes[t].slug.as_str(),
-        _ => vocab.practices[t].slug.as_str(),
-    };
     OutputPath::new(match job {
         Job::Page(i) => return graph.pages[i].output_file(),
         Job::EmptyHome => "index.html".into(),
-        Job::Taxonomy(kind) => format!("{kind}/index.html"),
-        Job::Term(kind, t) => format!("{kind}/{}/index.html", term_slug(kind, t)),
+        Job::Taxonomy(kind) => format!("{}/index.html", kind.plural()),
+        Job::Term(kind, t) => format!("{}/{}/index.html", kind.plural(), vocab.term_slug(kind, t)),
         Job::Checklists => "checklists/index.html".into(),
         Job::Search => "search/index.html".into(),
         Job::Newsletter => "newsletter/index.html".into(),
@@ -53,7 +51,7 @@ pub(super) fn job_path(
 
 impl Job {
     /// The template that renders it.
-    pub(crate) fn template(self, graph: &SiteGraph) -> &'static str {
+    pub fn template(self, graph: &SiteGraph) -> &'static str {
         job_template(self, graph)
     }
 }
@@ -107,35 +105,4 @@ pub(super) fn render_page(
         }
     }
     render_one(templates, template, &ctx, page.output_file())
-}
-
-/// `huddle serve`'s first answer to an edit of one article's body: renders
-/// just that page, with the rest of the site as the last render left it.
-/// `summaries` are the last render's (see `Rendered::summaries`).
-pub fn render_one_page(
-    graph: &SiteGraph,
-    links: &CrossLinks,
-    templates: &Templates,
-    config: &Config,
-    vocab: &Vocabulary,
-    summaries: &[tera::Value],
-    i: usize,
-) -> Result<OutputFile, Diagnostic> {
-    let views = Views {
-        config,
-        vocab,
-        graph,
-        links,
-        summaries,
-    };
-    let position = graph.articles.iter().position(|&a| a == i);
-    let page = &graph.pages[i];
-    render_page(
-        &views,
-        templates,
-        &Default::default(),
-        position,
-        i,
-        &page.body.html,
-    )
 }

@@ -8,17 +8,14 @@ use super::*;
 pub struct Templates {
     pub(super) tera: Tera,
     files: HashMap<String, TemplateFile>,
-    /// Per template: the parts of the global `site` it reads (see `stamps`).
-    pub(super) site_uses: HashMap<String, u8>,
 }
 
 impl Templates {
-    /// The parts of the global `site` that `template` may read (`stamps::SITE_*`).
-    pub fn site_uses(&self, template: &str) -> u8 {
-        self.site_uses
-            .get(template)
-            .copied()
-            .unwrap_or(crate::stamps::SITE_ALL)
+    /// Every template's name and text.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .values()
+            .map(|f| (f.name.as_str(), f.text.as_str()))
     }
 }
 
@@ -75,13 +72,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         }
     }
     if errors.is_empty() {
-        let site_uses =
-            crate::stamps::site_uses(files.values().map(|f| (f.name.as_str(), f.text.as_str())));
-        Ok(Templates {
-            tera,
-            files,
-            site_uses,
-        })
+        Ok(Templates { tera, files })
     } else {
         Err(errors)
     }

@@ -27,8 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::FileSource;
 use crate::render::OutputContent;
 use crate::search::SearchBatch;
-use crate::session::{Changes, Session};
-use crate::watch::SiteWatcher;
+use watch::SiteWatcher;
 
 /// A status line on stdout. Unlike `println!`, a closed stdout (the terminal
 /// went away, a pipe's reader stopped) never panics the server.
@@ -48,9 +47,13 @@ macro_rules! tell {
 }
 
 mod http;
+mod incremental;
 mod indexer;
 mod served;
 mod signup;
+mod watch;
+
+pub use incremental::{Changes, Session};
 
 use http::{events_stream, live_js, site_file, with_headers};
 use indexer::{index_in_background, lower_this_thread_priority};
@@ -346,7 +349,9 @@ fn rebuild(
             Some((earlier, _)) => earlier.extend(changed),
         }
     };
-    let result = session.rebuild(changes, &mut on_first).and_then(|site| {
+    let rebuilt = session.rebuild(changes, &mut on_first);
+    let search = session.take_search();
+    let result = rebuilt.and_then(|site| {
         // Warnings once, at start; every rebuild would repeat them.
         if what == "start" {
             for w in &site.warnings {
@@ -356,10 +361,10 @@ fn rebuild(
         let (update, unreadable) = prepare(&root, site.files, changes);
         shared
             .search_on
-            .store(site.search.is_some(), std::sync::atomic::Ordering::SeqCst);
-        let changed = apply(shared, update, Some(&site.all_paths), site.search.is_some());
+            .store(search.is_some(), std::sync::atomic::Ordering::SeqCst);
+        let changed = apply(shared, update, Some(&site.all_paths), search.is_some());
         if unreadable.is_empty() {
-            Ok((changed, site.rendered, site.search))
+            Ok((changed, site.rendered, search))
         } else {
             Err(unreadable)
         }

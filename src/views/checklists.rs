@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{LevelTagView, LinkView, TagView, Views};
 use crate::checklist::ChecklistItem;
 use crate::graph::Page;
-use crate::vocab::TermId;
+use crate::vocab::{TaxonomyKind, TermId};
 
 /// A checklist of a page.
 #[derive(Serialize)]
@@ -113,7 +113,7 @@ impl<'a> Views<'a> {
                         .get(practice)
                         .map_or("Other checklists", |t| t.name.as_str()),
                     practice: (practice != usize::MAX)
-                        .then(|| self.tag(&self.vocab.practices, &TermId(practice), "practices")),
+                        .then(|| self.tag(TaxonomyKind::Practice, &TermId(practice))),
                     levels: Vec::new(),
                 });
             }

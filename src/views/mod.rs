@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::graph::{Page, PageKind, SiteGraph, encode_path};
 use crate::markdown::{TocEntry, reading_time};
 use crate::taxonomy::CrossLinks;
-use crate::vocab::{TermDef, TermId, Vocabulary};
+use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 
 mod checklists;
 
@@ -139,20 +139,17 @@ pub struct TaxonomyView<'a> {
     pub terms: Vec<TermSummaryView<'a>>,
 }
 
-/// The three taxonomies, in URL order.
-pub const TAXONOMIES: [(&str, &str, &str); 3] = [
-    (
-        "levels",
-        "Levels",
-        "Interdependence levels: how much the members of a team depend on each other, and how that work is coordinated.",
-    ),
-    (
-        "attitudes",
-        "Attitudes",
-        "The attitudes that make collaboration work.",
-    ),
-    ("practices", "Practices", "Concrete habits a coach teaches."),
-];
+/// A taxonomy's title and description, as its list page shows them.
+pub fn taxonomy_text(kind: TaxonomyKind) -> (&'static str, &'static str) {
+    match kind {
+        TaxonomyKind::Level => (
+            "Levels",
+            "Interdependence levels: how much the members of a team depend on each other, and how that work is coordinated.",
+        ),
+        TaxonomyKind::Attitude => ("Attitudes", "The attitudes that make collaboration work."),
+        TaxonomyKind::Practice => ("Practices", "Concrete habits a coach teaches."),
+    }
+}
 
 /// Builds views; borrows the graph, the cross-links and the settings.
 pub struct Views<'a> {
@@ -194,12 +191,13 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn tag(&self, list: &'a [TermDef], id: &TermId, taxonomy: &str) -> TagView<'a> {
-        let t = &list[id.0];
+    /// An attitude or practice as a link to its page.
+    fn tag(&self, kind: TaxonomyKind, id: &TermId) -> TagView<'a> {
+        let t = &self.vocab.terms(kind)[id.0];
         TagView {
             slug: &t.slug,
             name: &t.name,
-            url: self.url(&format!("{taxonomy}/{}/", t.slug)),
+            url: self.url(&format!("{}/{}/", kind.plural(), t.slug)),
         }
     }
 
@@ -241,13 +239,13 @@ impl<'a> Views<'a> {
                 .tags
                 .attitudes
                 .iter()
-                .map(|id| self.tag(&self.vocab.attitudes, id, "attitudes"))
+                .map(|id| self.tag(TaxonomyKind::Attitude, id))
                 .collect(),
             practices: meta
                 .tags
                 .practices
                 .iter()
-                .map(|id| self.tag(&self.vocab.practices, id, "practices"))
+                .map(|id| self.tag(TaxonomyKind::Practice, id))
                 .collect(),
             extra: &meta.extra,
             draft: meta.draft,
@@ -366,9 +364,9 @@ impl<'a> Views<'a> {
             title: &p.source.meta.title,
             url: self.url(&p.path),
         }));
-        menu.extend(TAXONOMIES.iter().map(|(kind, title, _)| LinkView {
-            title,
-            url: self.url(&format!("{kind}/")),
+        menu.extend(TaxonomyKind::ALL.iter().map(|kind| LinkView {
+            title: taxonomy_text(*kind).0,
+            url: self.url(&format!("{}/", kind.plural())),
         }));
         menu.push(LinkView {
             title: "Checklists",
@@ -395,14 +393,15 @@ impl<'a> Views<'a> {
     }
 
     /// Every term of a taxonomy with its count (and level details).
-    pub fn terms(&self, kind: &str) -> Vec<TermSummaryView<'a>> {
+    pub fn terms(&self, kind: TaxonomyKind) -> Vec<TermSummaryView<'a>> {
         let latest = |members: &[usize]| members.iter().take(3).map(|&i| self.link(i)).collect();
+        let postings = self.links.terms.postings(kind);
         match kind {
-            "levels" => self
+            TaxonomyKind::Level => self
                 .vocab
                 .levels
                 .iter()
-                .zip(&self.links.terms.levels)
+                .zip(postings)
                 .map(|(l, members)| TermSummaryView {
                     slug: &l.slug,
                     name: &l.name,
@@ -416,56 +415,49 @@ impl<'a> Views<'a> {
                     latest: latest(members),
                 })
                 .collect(),
-            _ => {
-                let (list, postings) = if kind == "attitudes" {
-                    (&self.vocab.attitudes, &self.links.terms.attitudes)
-                } else {
-                    (&self.vocab.practices, &self.links.terms.practices)
-                };
-                list.iter()
-                    .zip(postings)
-                    .map(|(t, members)| TermSummaryView {
-                        slug: &t.slug,
-                        name: &t.name,
-                        description: &t.description,
-                        url: self.url(&format!("{kind}/{}/", t.slug)),
-                        count: members.len(),
-                        number: None,
-                        work: None,
-                        management: None,
-                        explanation: None,
-                        latest: latest(members),
-                    })
-                    .collect()
-            }
+            _ => self
+                .vocab
+                .terms(kind)
+                .iter()
+                .zip(postings)
+                .map(|(t, members)| TermSummaryView {
+                    slug: &t.slug,
+                    name: &t.name,
+                    description: &t.description,
+                    url: self.url(&format!("{}/{}/", kind.plural(), t.slug)),
+                    count: members.len(),
+                    number: None,
+                    work: None,
+                    management: None,
+                    explanation: None,
+                    latest: latest(members),
+                })
+                .collect(),
         }
     }
 
-    pub fn taxonomy(&self, kind: &'static str) -> TaxonomyView<'a> {
-        let (_, title, description) = TAXONOMIES
-            .iter()
-            .copied()
-            .find(|t| t.0 == kind)
-            .unwrap_or(TAXONOMIES[0]);
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> TaxonomyView<'a> {
+        let (title, description) = taxonomy_text(kind);
+        let plural = kind.plural();
         TaxonomyView {
-            kind,
+            kind: plural,
             title,
             description,
-            url: self.url(&format!("{kind}/")),
-            permalink: self.permalink(&format!("{kind}/")),
+            url: self.url(&format!("{plural}/")),
+            permalink: self.permalink(&format!("{plural}/")),
             terms: self.terms(kind),
         }
     }
 
     /// The page of term `index` of taxonomy `kind`.
-    pub fn term(&self, kind: &str, index: usize) -> TermView<'a> {
+    pub fn term(&self, kind: TaxonomyKind, index: usize) -> TermView<'a> {
         let mut terms = self.terms(kind);
         let count = terms.len();
         let neighbour = |t: &TermSummaryView<'a>| LinkView {
             title: t.name,
             url: t.url.clone(),
         };
-        let (previous_level, next_level) = if kind == "levels" {
+        let (previous_level, next_level) = if kind == TaxonomyKind::Level {
             (
                 index.checked_sub(1).map(|p| neighbour(&terms[p])),
                 (index + 1 < count).then(|| neighbour(&terms[index + 1])),
@@ -473,13 +465,9 @@ impl<'a> Views<'a> {
         } else {
             (None, None)
         };
-        let members = match kind {
-            "levels" => &self.links.terms.levels[index],
-            "attitudes" => &self.links.terms.attitudes[index],
-            _ => &self.links.terms.practices[index],
-        };
+        let members = &self.links.terms.postings(kind)[index];
         let summary = terms.swap_remove(index);
-        let permalink = self.permalink(&format!("{kind}/{}/", summary.slug));
+        let permalink = self.permalink(&format!("{}/{}/", kind.plural(), summary.slug));
         TermView {
             summary,
             permalink,

@@ -13,22 +13,23 @@ use twox_hash::XxHash3_64;
 
 use crate::graph::{Page, PageKind, SiteGraph};
 use crate::views::Views;
+use crate::vocab::TaxonomyKind;
 
 /// A fast 64-bit hash of anything hashable.
-pub fn stamp_of(value: &impl Hash) -> u64 {
+pub(super) fn stamp_of(value: &impl Hash) -> u64 {
     let mut h = XxHash3_64::default();
     value.hash(&mut h);
     h.finish()
 }
 
 /// The parts of the global `site` variable, as bits.
-pub const SITE_MENU: u8 = 1;
-pub const SITE_ARTICLES: u8 = 2;
-pub const SITE_SECTIONS: u8 = 4;
-pub const SITE_LEVELS: u8 = 8;
-pub const SITE_ATTITUDES: u8 = 16;
-pub const SITE_PRACTICES: u8 = 32;
-pub const SITE_ALL: u8 = 63;
+pub(super) const SITE_MENU: u8 = 1;
+pub(super) const SITE_ARTICLES: u8 = 2;
+pub(super) const SITE_SECTIONS: u8 = 4;
+pub(super) const SITE_LEVELS: u8 = 8;
+pub(super) const SITE_ATTITUDES: u8 = 16;
+pub(super) const SITE_PRACTICES: u8 = 32;
+pub(super) const SITE_ALL: u8 = 63;
 
 const SITE_FIELDS: [(&str, u8); 6] = [
     ("menu", SITE_MENU),
@@ -43,7 +44,9 @@ const SITE_FIELDS: [(&str, u8); 6] = [
 /// templates it extends, includes or imports. Conservative: `site` used any
 /// other way (`site[...]`, passed whole, a name computed at render time)
 /// counts as every part.
-pub fn site_uses<'a>(templates: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, u8> {
+pub(super) fn site_uses<'a>(
+    templates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> HashMap<String, u8> {
     let mut direct: HashMap<String, (u8, Vec<String>)> = HashMap::new();
     for (name, text) in templates {
         direct.insert(name.to_string(), scan(text));
@@ -142,7 +145,7 @@ fn site_in(code: &str) -> u8 {
 }
 
 /// Computes job stamps for one render.
-pub struct Stamper<'a> {
+pub(super) struct Stamper<'a> {
     graph: &'a SiteGraph,
     views: &'a Views<'a>,
     sections: &'a BTreeMap<String, (Vec<usize>, Vec<usize>)>,
@@ -157,7 +160,7 @@ pub struct Stamper<'a> {
 }
 
 impl<'a> Stamper<'a> {
-    pub fn new(
+    pub(super) fn new(
         views: &'a Views<'a>,
         sections: &'a BTreeMap<String, (Vec<usize>, Vec<usize>)>,
         positions: &'a [Option<usize>],
@@ -267,11 +270,7 @@ impl<'a> Stamper<'a> {
             J::EmptyHome => self.section(""),
             J::Taxonomy(kind) => self.site[self.taxonomy_index(kind)],
             J::Term(kind, t) => {
-                let members = match kind {
-                    "levels" => &links.terms.levels[t],
-                    "attitudes" => &links.terms.attitudes[t],
-                    _ => &links.terms.practices[t],
-                };
+                let members = &links.terms.postings(kind)[t];
                 stamp_of(&(
                     self.site[self.taxonomy_index(kind)],
                     self.list(members, self.pages),
@@ -309,11 +308,11 @@ impl<'a> Stamper<'a> {
         stamp_of(&(own, site))
     }
 
-    fn taxonomy_index(&self, kind: &str) -> usize {
+    fn taxonomy_index(&self, kind: TaxonomyKind) -> usize {
         match kind {
-            "levels" => 3,
-            "attitudes" => 4,
-            _ => 5,
+            TaxonomyKind::Level => 3,
+            TaxonomyKind::Attitude => 4,
+            TaxonomyKind::Practice => 5,
         }
     }
 

@@ -1,0 +1,131 @@
+//! The build, top to bottom: one function that calls the stages in order
+//! (see ARCHITECTURE.md). `huddle build` and `huddle check` run it; serve's
+//! incremental layer (`serve::incremental`) calls the same stage functions on
+//! fewer inputs. Nothing here caches, and only `output` (called by `build`)
+//! writes.
+
+use std::sync::Mutex;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::graph::SiteGraph;
+use crate::render::{RenderInput, Rendered};
+use crate::vocab::Vocabulary;
+use crate::{BuildOptions, RenderedSite, StageTimer};
+use crate::{config, front, graph, load, render, search, taxonomy};
+
+/// Every stage but the writer. With `index`, the search index is built too
+/// (on its own thread, while the pages render).
+pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let mut timer = StageTimer::from_env();
+    let (config, vocab) = settings(opts)?;
+    let loaded = load::load_content(&opts.root);
+    let mut problems = loaded.warnings;
+    let mut parsed = front::parse_all(loaded.sources, &vocab);
+    parsed.extend(
+        loaded
+            .unreadable
+            .into_iter()
+            .map(|(rel, d)| (rel, Err(vec![d]))),
+    );
+    let sources = front::gather(parsed.iter().map(|(k, p)| (k.as_str(), p)), opts.drafts);
+    problems.extend(sources.problems);
+    timer.mark("front matter");
+    let placement = graph::assign_urls(sources.sources, loaded.assets, &config);
+    problems.extend(placement.errors);
+    let text_words = search_words(&config, index);
+    let mut pages = placement.pages;
+    graph::render_bodies(&mut pages, &placement.urls, text_words, &[]);
+    timer.mark("markdown");
+    let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.unparsed);
+    problems.extend(link_errors);
+    let templates = load::load_templates(&opts.root, &config.theme)
+        .and_then(render::compile_templates)
+        .map_err(|e| problems.extend(e));
+    let mut templates = match templates {
+        Ok(t) if !problems.iter().any(Diagnostic::is_error) => t,
+        _ => return Err(problems),
+    };
+    timer.mark("links checked");
+    let links = taxonomy::cross_link(&site, &config, &vocab);
+    problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
+    let bodies = take_bodies(&mut site);
+    let pending_index = (text_words > 0).then(|| {
+        let records = search::search_records(&mut site.pages, &config, &vocab);
+        search::start_index(records, config.language.clone())
+    });
+    let static_files = load::load_static(&opts.root, &config.theme);
+    let summaries = render::summaries(&site, &links, &config, &vocab, &[]);
+    timer.mark("cross-linked");
+    let input = RenderInput {
+        graph: &site,
+        bodies: &bodies,
+        links: &links,
+        config: &config,
+        vocab: &vocab,
+        static_files: &static_files,
+        summaries: &summaries,
+    };
+    let Rendered {
+        mut files,
+        mut all_paths,
+        rendered,
+    } = match render::render_site(input, &mut templates) {
+        Ok(r) => r,
+        Err(e) => return Err([e, problems].concat()),
+    };
+    timer.mark("rendered");
+    if let Some(pending) = pending_index {
+        let index = pending.finish().map_err(|d| vec![d])?;
+        all_paths.extend(index.iter().map(|f| f.path.clone()));
+        files.extend(index);
+        timer.mark("search index");
+    }
+    // (The render checked its own paths; this adds the search index's.)
+    if let Some(dup) = crate::first_duplicate(&all_paths) {
+        problems.push(crate::duplicate_output(&dup));
+        return Err(problems);
+    }
+    Ok(RenderedSite {
+        files,
+        all_paths,
+        pages: site.pages.len(),
+        rendered,
+        warnings: problems,
+    })
+}
+
+/// site.toml and the vocabulary it defines, for these options.
+pub(crate) fn settings(opts: &BuildOptions) -> Result<(Config, Vocabulary), Vec<Diagnostic>> {
+    let mut config = config::load_config(&opts.root, opts.base_url.as_deref())?;
+    config.dev_server = opts.dev_server;
+    let vocab = Vocabulary::from_config(&config.vocabulary);
+    Ok((config, vocab))
+}
+
+/// How many words of each page's text search needs (0: no search).
+pub(crate) fn search_words(config: &Config, indexing: bool) -> usize {
+    if config.search.enabled && indexing {
+        search::words_to_collect(&config.search)
+    } else {
+        0
+    }
+}
+
+/// In a build nothing else holds the sources and bodies: each page's HTML is
+/// moved out to be taken (and freed) by its page job, and its source text is
+/// dropped now, so a 10,000-page site fits in little memory.
+fn take_bodies(site: &mut SiteGraph) -> Vec<Mutex<String>> {
+    site.pages
+        .iter_mut()
+        .map(|p| {
+            if let Some(s) = std::sync::Arc::get_mut(&mut p.source) {
+                s.text = String::new();
+            }
+            let html = std::sync::Arc::get_mut(&mut p.body)
+                .map(|b| std::mem::take(&mut b.html))
+                .unwrap_or_default();
+            Mutex::new(html)
+        })
+        .collect()
+}

@@ -1,0 +1,449 @@
+//! serve's incremental layer. A `Session` rebuilds the site after a save by
+//! calling the same stage functions as `huddle build` (`pipeline.rs`) on
+//! fewer inputs, with memo tables at the seams (`memo`): sources by their
+//! bytes, the placing of pages, rendered bodies, cross-links, templates and
+//! summaries. It renders only the output files whose stamp (`stamps`)
+//! changed, edited pages first, and answers a body-only save at once through
+//! the express lane (`express`). Anything it cannot judge (site.toml, the
+//! first build, a watcher error) renders everything. No build stage imports it.
+
+mod express;
+mod memo;
+mod stamps;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::front::Sources;
+use crate::graph::{Page, Placement, SiteGraph};
+use crate::render::{OutputFile, Plan, RenderInput, Templates};
+use crate::search::SearchBatch;
+use crate::vocab::Vocabulary;
+use crate::{
+    BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, render, taxonomy,
+};
+use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
+use stamps::{Stamper, stamp_of};
+
+/// What changed since the last rebuild.
+#[derive(Debug, Clone)]
+pub enum Changes {
+    /// Unknown: rebuild everything.
+    Everything,
+    /// These files or folders (absolute paths, as the watcher reports them).
+    Paths(Vec<PathBuf>),
+}
+
+impl Changes {
+    /// True if anything under `root/<dir>` (for any of `dirs`) changed.
+    pub fn touches(&self, root: &Path, dirs: &[&str]) -> bool {
+        match self {
+            Changes::Everything => true,
+            Changes::Paths(paths) => paths
+                .iter()
+                .any(|p| dirs.iter().any(|d| p.starts_with(root.join(d)))),
+        }
+    }
+
+    /// True if `file` is one of the changed paths or inside one.
+    pub fn covers(&self, file: &Path) -> bool {
+        match self {
+            Changes::Everything => true,
+            Changes::Paths(paths) => paths.iter().any(|p| file.starts_with(p)),
+        }
+    }
+}
+
+/// A site being served, with what its last rebuild can lend the next one.
+pub struct Session {
+    opts: BuildOptions,
+    memo: Memo,
+    /// The last good rebuild's pages to index, for serve's background indexer.
+    search: Option<SearchBatch>,
+}
+
+/// Per page: a stamp of its source, URL and body, and whether its body was
+/// rendered afresh (the page was edited, or its links changed).
+struct PageStamps {
+    stamps: Vec<u64>,
+    edited: Vec<bool>,
+}
+
+impl Session {
+    pub fn new(opts: BuildOptions) -> Self {
+        // Paths from the watcher are resolved; the root must be too.
+        let opts = opts.resolved().unwrap_or(opts);
+        Session {
+            opts,
+            memo: Memo::default(),
+            search: None,
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+
+    /// The pages of the last good rebuild to index (once).
+    pub fn take_search(&mut self) -> Option<SearchBatch> {
+        self.search.take()
+    }
+
+    /// Rebuilds after `changes`. The files that changed are returned (not the
+    /// whole site), with every path the site now has. Pages the change edited
+    /// are rendered first and handed to `first_phase` before the pages that
+    /// list or link to them are rendered.
+    pub fn rebuild(
+        &mut self,
+        changes: &Changes,
+        first_phase: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<RenderedSite, Vec<Diagnostic>> {
+        let express = express::express_page(&mut self.memo, &self.opts.root, changes);
+        let express_path = express.as_ref().map(|f| f.path.as_str().to_string());
+        if let Some(page) = express {
+            first_phase(vec![page]);
+        }
+        let result = self.run(changes, first_phase);
+        if result.is_err()
+            && let Some(path) = express_path
+        {
+            // Served, but not by a successful run: render it again next time.
+            self.memo.jobs.remove(&path);
+        }
+        result
+    }
+
+    /// The pipeline's stages in the pipeline's order, each through its memo.
+    fn run(
+        &mut self,
+        changes: &Changes,
+        first_phase: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<RenderedSite, Vec<Diagnostic>> {
+        let root = self.opts.root.clone();
+        let mut timer = StageTimer::from_env();
+        let (config, vocab) = pipeline::settings(&self.opts)?;
+        let changes = self.check_settings(&config, changes);
+        let memo = &mut self.memo;
+        // Until this run succeeds, the last render is not what is served.
+        memo.last_ok = false;
+        let theme_changed = changes.touches(&root, &["templates", "themes"]);
+        // Until a run succeeds, a reason to render everything stays: a failed
+        // run may have compiled the new templates already.
+        memo.render_all |= theme_changed || matches!(changes, Changes::Everything);
+        let cached_templates = if theme_changed {
+            None
+        } else {
+            memo.templates.take()
+        };
+        let template_files = match &cached_templates {
+            Some(_) => Ok(Vec::new()),
+            None => load::load_templates(&root, &config.theme),
+        };
+        let mut problems = memo.update_content(&root, &changes, &vocab);
+        let (sources, assets) = gather(memo, self.opts.drafts);
+        problems.extend(sources.problems);
+        timer.mark("front matter");
+        let (placement, same_urls) = memo.assign_urls(sources.sources, assets, &config);
+        let Placement {
+            mut pages,
+            assets,
+            urls,
+            errors,
+        } = placement;
+        problems.extend(errors);
+        let text_words = pipeline::search_words(&config, true);
+        let page_stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words);
+        timer.mark("markdown");
+        let (site, link_errors) = graph::link_and_order(pages, assets, &sources.unparsed);
+        problems.extend(link_errors);
+        let templates = match cached_templates {
+            Some(t) => Ok(t),
+            None => template_files
+                .and_then(render::compile_templates)
+                .inspect(|t| {
+                    memo.uses = stamps::site_uses(t.sources());
+                }),
+        };
+        let mut templates = match templates.map_err(|e| problems.extend(e)).ok() {
+            Some(t) if !problems.iter().any(Diagnostic::is_error) => t,
+            compiled => {
+                // Keep what compiled for the next try.
+                memo.templates = compiled;
+                return Err(problems);
+            }
+        };
+        timer.mark("links checked");
+        let key = cross_link_key(&site);
+        let links = match memo.cross.take() {
+            Some((k, links)) if k == key => links,
+            _ => taxonomy::cross_link(&site, &config, &vocab),
+        };
+        problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
+        let static_files = load::load_static(&root, &config.theme);
+        // Static files' names are in every page (`assets`): a new or removed
+        // one renders everything.
+        let names: Vec<&str> = static_files.iter().map(|f| f.rel_path.as_str()).collect();
+        let static_names = stamp_of(&names);
+        memo.render_all |= memo.static_names != Some(static_names);
+        memo.static_names = Some(static_names);
+        let everything = memo.render_all;
+        let summaries = summaries(
+            memo,
+            &site,
+            &links,
+            &config,
+            &vocab,
+            &page_stamps.stamps,
+            everything,
+        );
+        timer.mark("cross-linked");
+        let input = RenderInput {
+            graph: &site,
+            bodies: &[],
+            links: &links,
+            config: &config,
+            vocab: &vocab,
+            static_files: &static_files,
+            summaries: &summaries,
+        };
+        let rendered = render_changed(
+            memo,
+            input,
+            &mut templates,
+            &page_stamps,
+            everything,
+            first_phase,
+        );
+        memo.cross = Some((key, links));
+        memo.templates = Some(templates);
+        let (files, all_paths, rendered) = rendered.map_err(|e| [e, problems.clone()].concat())?;
+        timer.mark("rendered");
+        self.search = config
+            .search
+            .enabled
+            .then(|| search_batch(&site, &config, &vocab));
+        let pages = site.pages.len();
+        memo.render_all = false;
+        memo.last_ok = true;
+        memo.last = Some(Last {
+            index: site
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.source.rel_path.clone(), i))
+                .collect(),
+            graph: site,
+            urls,
+            summaries,
+            config,
+            vocab,
+            text_words,
+        });
+        Ok(RenderedSite {
+            files,
+            all_paths,
+            pages,
+            rendered,
+            warnings: problems,
+        })
+    }
+
+    /// New settings make every memo stale: then the change is "everything".
+    fn check_settings(&mut self, config: &Config, changes: &Changes) -> Changes {
+        let settings = stamp_of(&format!("{config:?} {}", self.opts.drafts));
+        if self.memo.settings != Some(settings) {
+            self.memo.reset();
+            self.memo.settings = Some(settings);
+            return Changes::Everything;
+        }
+        changes.clone()
+    }
+}
+
+/// The content table's sources (as `front::gather` sorts them) and assets.
+fn gather(memo: &Memo, drafts: bool) -> (Sources, Vec<load::AssetFile>) {
+    let Some(content) = memo.content.as_ref() else {
+        return Default::default();
+    };
+    let parsed = content.iter().filter_map(|(k, e)| match e {
+        Entry::Source { parsed, .. } => Some((k.as_str(), parsed)),
+        Entry::Asset(_) => None,
+    });
+    let sources = front::gather(parsed, drafts);
+    let assets = content
+        .values()
+        .filter_map(|e| match e {
+            Entry::Asset(a) => Some(a.clone()),
+            Entry::Source { .. } => None,
+        })
+        .collect();
+    (sources, assets)
+}
+
+/// `graph::render_bodies` for the pages whose body memo no longer fits, and
+/// each page's stamp.
+fn render_bodies(
+    memo: &mut Memo,
+    pages: &mut [Page],
+    urls: &std::collections::HashMap<String, String>,
+    same_urls: bool,
+    text_words: usize,
+) -> PageStamps {
+    let kept: Vec<Option<Arc<crate::markdown::RenderedBody>>> = pages
+        .iter()
+        .map(|page| {
+            memo.bodies
+                .get(page.source.rel_path.as_str())
+                .filter(|c| c.fits(&page.source, urls, same_urls))
+                .map(|c| Arc::clone(&c.body))
+        })
+        .collect();
+    graph::render_bodies(pages, urls, text_words, &kept);
+    let edited: Vec<bool> = kept.iter().map(Option::is_none).collect();
+    let fresh: Vec<(usize, CachedBody)> = (0..pages.len())
+        .into_par_iter()
+        .filter(|&i| edited[i])
+        .map(|i| {
+            let page = &pages[i];
+            let entry = CachedBody::new(Arc::clone(&page.source), Arc::clone(&page.body), urls);
+            (i, entry)
+        })
+        .collect();
+    for (i, entry) in fresh {
+        memo.bodies.insert(pages[i].source.rel_path.clone(), entry);
+    }
+    if memo.bodies.len() > pages.len() {
+        let live: std::collections::HashSet<&str> =
+            pages.iter().map(|p| p.source.rel_path.as_str()).collect();
+        memo.bodies.retain(|k, _| live.contains(k.as_str()));
+    }
+    let stamps = pages
+        .iter()
+        .map(|page| {
+            let body = memo
+                .bodies
+                .get(page.source.rel_path.as_str())
+                .map_or(0, |c| c.stamp);
+            stamp_of(&(body, &page.path, page.kind))
+        })
+        .collect();
+    PageStamps { stamps, edited }
+}
+
+/// `render::summaries`, reusing each page's summary while its stamp holds.
+fn summaries(
+    memo: &mut Memo,
+    site: &SiteGraph,
+    links: &taxonomy::CrossLinks,
+    config: &Config,
+    vocab: &Vocabulary,
+    page_stamps: &[u64],
+    everything: bool,
+) -> Vec<tera::Value> {
+    if everything {
+        memo.summaries.clear();
+    }
+    let known: Vec<Option<tera::Value>> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(
+            |(i, p)| match memo.summaries.get(p.source.rel_path.as_str()) {
+                Some((stamp, v)) if *stamp == page_stamps[i] => Some(v.clone()),
+                _ => None,
+            },
+        )
+        .collect();
+    let made = render::summaries(site, links, config, vocab, &known);
+    for (i, p) in site.pages.iter().enumerate() {
+        if known[i].is_none() {
+            let entry = (page_stamps[i], made[i].clone());
+            memo.summaries.insert(p.source.rel_path.clone(), entry);
+        }
+    }
+    if memo.summaries.len() > site.pages.len() {
+        let live: std::collections::HashSet<&str> = site
+            .pages
+            .iter()
+            .map(|p| p.source.rel_path.as_str())
+            .collect();
+        memo.summaries.retain(|k, _| live.contains(k.as_str()));
+    }
+    made
+}
+
+type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
+
+/// Renders the jobs of the plan whose stamp changed (all with
+/// `everything`): the edited pages first, handed to `first_phase`, then the
+/// rest. Returns the files, every path of the site and how many were rendered.
+fn render_changed(
+    memo: &mut Memo,
+    input: RenderInput,
+    templates: &mut Templates,
+    pages: &PageStamps,
+    everything: bool,
+    first_phase: &mut dyn FnMut(Vec<OutputFile>),
+) -> Result<Delta, Vec<Diagnostic>> {
+    let plan = Plan::new(input, templates)?;
+    // Page jobs come first, so job k is page k.
+    let early: Vec<usize> = if everything {
+        Vec::new()
+    } else {
+        (0..input.graph.pages.len())
+            .filter(|&i| pages.edited[i])
+            .collect()
+    };
+    let done = plan.render(&early)?;
+    let mut rendered = done.len();
+    if !done.is_empty() {
+        first_phase(done);
+    }
+    let stamper = Stamper::new(
+        plan.views(),
+        plan.sections(),
+        plan.positions(),
+        &pages.stamps,
+        &memo.uses,
+    );
+    let stamps: Vec<u64> = plan
+        .jobs()
+        .par_iter()
+        .map(|job| stamper.job(*job, plan.aliases()))
+        .collect();
+    let paths = plan.paths();
+    let early_set: std::collections::HashSet<usize> = early.iter().copied().collect();
+    let todo: Vec<usize> = (0..plan.jobs().len())
+        .filter(|&k| {
+            !early_set.contains(&k)
+                && (everything || memo.jobs.get(paths[k].as_str()) != Some(&stamps[k]))
+        })
+        .collect();
+    let mut files = plan.render(&todo)?;
+    rendered += files.len();
+    for &k in early.iter().chain(&todo) {
+        memo.jobs.insert(paths[k].as_str().to_string(), stamps[k]);
+    }
+    // Forget pages that no longer exist, so a page that comes back renders.
+    let live: std::collections::HashSet<&str> = paths.iter().map(|p| p.as_str()).collect();
+    memo.jobs.retain(|p, _| live.contains(p.as_str()));
+    files.extend(plan.copies());
+    Ok((files, plan.all_paths(), rendered))
+}
+
+/// The pages to index, for serve's background indexer (which makes the
+/// records itself, so no save waits for them).
+fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> SearchBatch {
+    let language = config.language.clone();
+    let config = config.clone();
+    let vocab = vocab.clone();
+    let mut pages = site.pages.clone();
+    SearchBatch {
+        records: Box::new(move || crate::search::search_records(&mut pages, &config, &vocab)),
+        language,
+    }
+}
