@@ -215,6 +215,66 @@ pub fn suggestion(value: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// Turns a toml error into a diagnostic; `line_offset` is where `text` starts in
+/// the file (front matter inside a Markdown file), in bytes.
+pub fn toml_diagnostic(
+    file: &str,
+    text: &str,
+    e: &toml::de::Error,
+    _line_offset: usize,
+) -> Diagnostic {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().to_string();
+    let (message, help) = explain_serde_message(&message);
+    let d = Diagnostic::at(file, text, span, message);
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// Serde's messages name the problem but not the fix; add one where we can.
+/// "unknown field `titel`, expected one of `title`, `date`" -> a suggestion.
+pub fn explain_serde_message(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let help = if allowed.is_empty() {
+            "remove this key".to_string()
+        } else {
+            format!(
+                "{} (put your own data under `extra:`)",
+                suggestion(field, &allowed)
+            )
+        };
+        return (format!("unknown key `{field}`"), Some(help));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return (
+            format!("missing required key `{field}`"),
+            Some(format!("add a line `{field}: ...`")),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown newsletter provider `")
+        && let Some((name, help)) = rest.split_once("`: ")
+    {
+        return (
+            format!("unknown newsletter provider `{name}`"),
+            Some(help.to_string()),
+        );
+    }
+    if message.starts_with("invalid type") {
+        return (
+            message.to_string(),
+            Some("check the value's quoting and type (text in quotes, lists in [brackets])".into()),
+        );
+    }
+    (message.to_string(), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

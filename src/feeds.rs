@@ -5,37 +5,11 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::graph::{Page, PageKind};
 use crate::views::Views;
 use crate::vocab::TaxonomyKind;
-
-/// `[feed]` in site.toml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct FeedConfig {
-    /// How many of the newest articles a feed holds.
-    pub count: usize,
-    /// `full`: each entry carries the article; `summary`: only its summary.
-    pub content: FeedContent,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FeedContent {
-    Full,
-    Summary,
-}
-
-impl Default for FeedConfig {
-    fn default() -> Self {
-        FeedConfig {
-            count: 20,
-            content: FeedContent::Full,
-        }
-    }
-}
 
 #[derive(Serialize)]
 pub struct EntryView<'a> {
@@ -162,7 +136,7 @@ pub fn feed<'a>(
 
 /// Which articles' bodies the feeds need (each at most once).
 pub fn feed_members(views: &Views) -> Vec<usize> {
-    if views.config.feed.content == FeedContent::Summary {
+    if views.config.feed.content == crate::config::FeedContent::Summary {
         return Vec::new();
     }
     let count = views.config.feed.count;

@@ -24,7 +24,6 @@
 // would make every stage's code noisier for no measurable gain.
 #![allow(clippy::result_large_err)]
 
-pub mod checklist;
 pub mod config;
 pub mod diagnostic;
 pub mod feeds;

@@ -1,71 +1,16 @@
-//! The newsletter sign-up form's settings: `[newsletter]` in site.toml, checked,
-//! and turned into the form's shape for each mailing-list provider (the action
-//! URL, field names, honeypot, hidden fields, tags, and how the theme's script
-//! may submit it). It builds no HTML; the theme's partial does.
+//! The newsletter sign-up form: `[newsletter]` in site.toml (see
+//! `config::newsletter`) turned into the form's shape for each mailing-list
+//! provider (the action URL, field names, honeypot, hidden fields, tags, and
+//! how the theme's script may submit it), and the address check serve's local
+//! endpoint uses. It builds no HTML; the theme's partial does.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, suggestion};
-
-pub const PROVIDERS: [&str; 6] = [
-    "stub",
-    "buttondown",
-    "mailchimp",
-    "kit",
-    "netlify",
-    "custom",
-];
+use crate::config::NewsletterConfig;
+use crate::config::newsletter::{Provider, mailchimp_honeypot};
 
 /// Where serve's local endpoint receives stub sign-ups.
 pub const LOCAL_ENDPOINT: &str = "/__huddle/newsletter";
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct NewsletterConfig {
-    pub enabled: bool,
-    pub heading: String,
-    pub blurb: String,
-    pub button: String,
-    pub success: String,
-    pub error: String,
-    /// A consent line shown under the field (plain text); empty for none.
-    pub consent: String,
-    /// Link to the privacy policy, shown with the consent line; empty for none.
-    pub privacy_url: String,
-    pub provider: String,
-    /// The provider's form URL (not needed for `stub`; optional for `netlify`).
-    pub action: String,
-    /// `custom` only: the email field's name (default `email`).
-    pub email_field: String,
-    /// `custom` only: the honeypot field's name (default `website`).
-    pub honeypot_field: String,
-    /// `custom` only: the field that carries a tag, if the endpoint takes tags.
-    pub tag_field: String,
-    /// `custom` only: the endpoint answers cross-origin requests (CORS), so the
-    /// page may post in the background and show the answer.
-    pub cors: bool,
-}
-
-impl Default for NewsletterConfig {
-    fn default() -> Self {
-        NewsletterConfig {
-            enabled: true,
-            heading: "Coach notes to your inbox".into(),
-            blurb: "New articles and checklists, about twice a month. No spam; unsubscribe any time.".into(),
-            button: "Subscribe".into(),
-            success: "Thank you! Please check your inbox and confirm your address: we only send you notes once you have confirmed.".into(),
-            error: "Sorry, that did not work and nothing was saved. Please check your address and try again.".into(),
-            consent: String::new(),
-            privacy_url: String::new(),
-            provider: "stub".into(),
-            action: String::new(),
-            email_field: String::new(),
-            honeypot_field: String::new(),
-            tag_field: String::new(),
-            cors: false,
-        }
-    }
-}
 
 /// How the theme's script may submit the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,98 +58,6 @@ pub struct NewsletterForm {
 }
 
 impl NewsletterConfig {
-    /// Checks the settings; `text` is site.toml's text, for positions.
-    pub fn validate(&self, text: &str) -> Vec<Diagnostic> {
-        let mut errors = Vec::new();
-        let at = |key: &str| {
-            let needle = format!("{key} =");
-            let start = text
-                .find(&format!("\n{needle}"))
-                .map(|i| i + 1)
-                .or_else(|| text.find(&needle))
-                .unwrap_or(0);
-            start..start + key.len()
-        };
-        if !self.enabled {
-            return errors;
-        }
-        if !PROVIDERS.contains(&self.provider.as_str()) {
-            errors.push(
-                Diagnostic::at(
-                    "site.toml",
-                    text,
-                    at("provider"),
-                    format!("unknown newsletter provider `{}`", self.provider),
-                )
-                .with_help(suggestion(&self.provider, &PROVIDERS)),
-            );
-            return errors;
-        }
-        let needs_action = matches!(
-            self.provider.as_str(),
-            "buttondown" | "mailchimp" | "kit" | "custom"
-        );
-        let example = match self.provider.as_str() {
-            "buttondown" => "https://buttondown.com/api/emails/embed-subscribe/YOUR-USERNAME",
-            "mailchimp" => {
-                "https://YOUR-DC.list-manage.com/subscribe/post?u=USER-ID&id=AUDIENCE-ID"
-            }
-            "kit" => "https://app.kit.com/forms/FORM-ID/subscriptions",
-            _ => "https://example.org/subscribe",
-        };
-        if self.action.trim().is_empty() {
-            if needs_action {
-                errors.push(
-                    Diagnostic::at("site.toml", text, at("provider"), format!("the `{}` newsletter provider needs an `action` (the provider's form URL)", self.provider))
-                        .with_help(format!("add under [newsletter]: action = \"{example}\" (or provider = \"stub\" to try the form without a provider)")),
-                );
-            }
-        } else if self.provider == "netlify" {
-            if !self.action.starts_with('/') {
-                errors.push(Diagnostic::at("site.toml", text, at("action"), "for Netlify, `action` is the path of your thank-you page")
-                    .with_help("write a path on your site, e.g. action = \"/newsletter/thanks/\", or leave it out"));
-            }
-        } else {
-            match url::Url::parse(self.action.trim()) {
-                Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {
-                    if self.provider == "mailchimp" && mailchimp_honeypot(&u).is_none() {
-                        errors.push(Diagnostic::at("site.toml", text, at("action"), "this Mailchimp `action` lacks the `u=` and `id=` parts")
-                            .with_help(format!("copy the form action from Mailchimp's embedded form, e.g. \"{example}\"")));
-                    }
-                }
-                _ => errors.push(
-                    Diagnostic::at(
-                        "site.toml",
-                        text,
-                        at("action"),
-                        format!(
-                            "newsletter `action` \"{}\" is not an https:// URL",
-                            self.action
-                        ),
-                    )
-                    .with_help(format!(
-                        "write the provider's full form URL, e.g. \"{example}\""
-                    )),
-                ),
-            }
-        }
-        let privacy_ok = ["/", "https://", "http://"]
-            .iter()
-            .any(|p| self.privacy_url.starts_with(p));
-        if !self.privacy_url.is_empty() && !privacy_ok {
-            errors.push(
-                Diagnostic::at(
-                    "site.toml",
-                    text,
-                    at("privacy_url"),
-                    "`privacy_url` must be a path on the site (/privacy/) or a full URL",
-                )
-                .with_help("e.g. privacy_url = \"/privacy/\""),
-            );
-        }
-        errors
-    }
-
     /// The form for templates. `local_endpoint`: serve's stub endpoint is running.
     pub fn form(&self, base_path: &str, local_endpoint: bool) -> NewsletterForm {
         let mut form = NewsletterForm {
@@ -216,7 +69,7 @@ impl NewsletterConfig {
             error: self.error.clone(),
             consent: self.consent.clone(),
             privacy_url: self.privacy_url.clone(),
-            provider: self.provider.clone(),
+            provider: self.provider.as_str().to_string(),
             action: self.action.trim().to_string(),
             mode: SubmitMode::Native,
             target: "_blank".into(),
@@ -226,26 +79,26 @@ impl NewsletterConfig {
             tag_field: String::new(),
             netlify: false,
         };
-        match self.provider.as_str() {
-            "stub" if local_endpoint => {
+        match self.provider {
+            Provider::Stub if local_endpoint => {
                 form.action = LOCAL_ENDPOINT.into();
                 form.mode = SubmitMode::Fetch;
                 form.target.clear();
                 form.tag_field = "tag".into();
             }
-            "stub" => {
+            Provider::Stub => {
                 form.action.clear();
                 form.mode = SubmitMode::Stub;
                 form.target.clear();
             }
-            "buttondown" => {
+            Provider::Buttondown => {
                 form.hidden.push(HiddenField {
                     name: "embed".into(),
                     value: "1".into(),
                 });
                 form.tag_field = "tag".into();
             }
-            "mailchimp" => {
+            Provider::Mailchimp => {
                 form.email_field = "EMAIL".into();
                 if let Some(hp) = url::Url::parse(&form.action)
                     .ok()
@@ -255,8 +108,8 @@ impl NewsletterConfig {
                     form.honeypot_field = hp;
                 }
             }
-            "kit" => form.email_field = "email_address".into(),
-            "netlify" => {
+            Provider::Kit => form.email_field = "email_address".into(),
+            Provider::Netlify => {
                 // Netlify answers AJAX posts on the site itself, so the page can read them.
                 form.netlify = true;
                 form.honeypot_field = "bot-field".into();
@@ -270,8 +123,7 @@ impl NewsletterConfig {
                 form.mode = SubmitMode::Fetch;
                 form.target.clear();
             }
-            _ => {
-                // custom
+            Provider::Custom => {
                 if !self.email_field.is_empty() {
                     form.email_field = self.email_field.clone();
                 }
@@ -287,12 +139,6 @@ impl NewsletterConfig {
         }
         form
     }
-}
-
-/// Mailchimp's honeypot field is `b_<user id>_<audience id>`, from the action URL.
-fn mailchimp_honeypot(url: &url::Url) -> Option<String> {
-    let query: std::collections::HashMap<_, _> = url.query_pairs().collect();
-    Some(format!("b_{}_{}", query.get("u")?, query.get("id")?))
 }
 
 /// A plausible email address: what a browser's `type=email` accepts, roughly.
@@ -332,7 +178,7 @@ mod tests {
 
     fn cfg(provider: &str, action: &str) -> NewsletterConfig {
         NewsletterConfig {
-            provider: provider.into(),
+            provider: Provider::try_from(provider.to_string()).unwrap(),
             action: action.into(),
             ..Default::default()
         }
@@ -374,27 +220,6 @@ mod tests {
         assert!(n.hidden.iter().any(|h| h.name == "form-name"));
         assert_eq!(cfg("stub", "").form("/", false).mode, SubmitMode::Stub);
         assert_eq!(cfg("stub", "").form("/", true).action, LOCAL_ENDPOINT);
-    }
-
-    #[test]
-    fn real_providers_need_a_valid_action() {
-        assert!(cfg("stub", "").validate("").is_empty());
-        let e = cfg("buttondown", "").validate("[newsletter]\nprovider = \"buttondown\"\n");
-        assert_eq!(e.len(), 1);
-        assert_eq!(e[0].line, 2);
-        assert!(e[0].help.as_deref().unwrap().contains("buttondown.com"));
-        assert_eq!(
-            cfg("kit", "http://insecure.example/x").validate("").len(),
-            1
-        );
-        assert_eq!(
-            cfg("mailchimp", "https://x.list-manage.com/subscribe/post")
-                .validate("")
-                .len(),
-            1
-        );
-        let e = cfg("mailchump", "").validate("provider = \"mailchump\"\n");
-        assert!(e[0].help.as_deref().unwrap().contains("mailchimp"));
     }
 
     #[test]

@@ -8,45 +8,17 @@ use std::thread::JoinHandle;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::graph::OutputPath;
 use crate::render::{OutputContent, OutputFile};
 
-/// `[search]` in site.toml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SearchConfig {
-    pub enabled: bool,
-    pub index: SearchIndex,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SearchIndex {
-    /// Every word of every page.
-    Full,
-    /// Title, description, tags, headings and the opening words only: a
-    /// smaller, faster index.
-    Summary,
-}
-
-impl Default for SearchConfig {
-    fn default() -> Self {
-        SearchConfig {
-            enabled: true,
-            index: SearchIndex::Full,
-        }
-    }
-}
-
 /// Words of body text the markdown stage keeps for the index (0: none).
-pub fn words_to_collect(config: &SearchConfig) -> usize {
+pub fn words_to_collect(config: &crate::config::SearchConfig) -> usize {
     match (config.enabled, config.index) {
         (false, _) => 0,
-        (true, SearchIndex::Full) => usize::MAX,
-        (true, SearchIndex::Summary) => 60,
+        (true, crate::config::SearchIndex::Full) => usize::MAX,
+        (true, crate::config::SearchIndex::Summary) => 60,
     }
 }
 

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::spans::{key_span, key_spans};
 use super::split::{Format, Split};
-use crate::config::{explain_serde_message, toml_diagnostic};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{explain_serde_message, toml_diagnostic};
 
 /// One top-level key of the front matter, with its value as JSON (the form
 /// templates receive `extra` in; TOML dates become their text).

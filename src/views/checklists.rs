@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{LevelTagView, LinkView, TagView, Views};
-use crate::checklist::ChecklistItem;
 use crate::graph::Page;
+use crate::markdown::checklist::ChecklistItem;
 use crate::vocab::{TaxonomyKind, TermId};
 
 /// A checklist of a page.

@@ -10,7 +10,9 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::checklist::{Checklist, build_checklists};
+pub mod checklist;
+
+use checklist::{Checklist, build_checklists};
 
 /// One heading, for the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,10 +6,15 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, suggestion};
-use crate::feeds::FeedConfig;
-use crate::newsletter::NewsletterConfig;
-use crate::search::SearchConfig;
+pub mod newsletter;
+mod sections;
+
+pub use newsletter::{NewsletterConfig, Provider};
+pub use sections::{
+    FeedConfig, FeedContent, RelatedConfig, RelatedWeights, SearchConfig, SearchIndex,
+};
+
+use crate::diagnostic::{Diagnostic, toml_diagnostic};
 use crate::vocab::VocabularyConfig;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -36,40 +41,6 @@ pub struct Config {
     pub search: SearchConfig,
     /// True under `huddle serve` (see `BuildOptions::dev_server`).
     pub dev_server: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RelatedConfig {
-    pub count: usize,
-    pub weights: RelatedWeights,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RelatedWeights {
-    pub level: u32,
-    pub attitudes: u32,
-    pub practices: u32,
-}
-
-impl Default for RelatedConfig {
-    fn default() -> Self {
-        RelatedConfig {
-            count: 4,
-            weights: RelatedWeights::default(),
-        }
-    }
-}
-
-impl Default for RelatedWeights {
-    fn default() -> Self {
-        RelatedWeights {
-            level: 1,
-            attitudes: 2,
-            practices: 3,
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,58 +233,6 @@ fn find_key_line(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
         offset += line.len();
     }
     None
-}
-
-/// Turns a toml error into a diagnostic; `line_offset` is where `text` starts in
-/// the file (front matter inside a Markdown file), in bytes.
-pub fn toml_diagnostic(
-    file: &str,
-    text: &str,
-    e: &toml::de::Error,
-    _line_offset: usize,
-) -> Diagnostic {
-    let span = e.span().unwrap_or(0..0);
-    let message = e.message().trim().to_string();
-    let (message, help) = explain_serde_message(&message);
-    let d = Diagnostic::at(file, text, span, message);
-    match help {
-        Some(h) => d.with_help(h),
-        None => d,
-    }
-}
-
-/// Serde's messages name the problem but not the fix; add one where we can.
-/// "unknown field `titel`, expected one of `title`, `date`" -> a suggestion.
-pub fn explain_serde_message(message: &str) -> (String, Option<String>) {
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((field, expected)) = rest.split_once('`')
-    {
-        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = if allowed.is_empty() {
-            "remove this key".to_string()
-        } else {
-            format!(
-                "{} (put your own data under `extra:`)",
-                suggestion(field, &allowed)
-            )
-        };
-        return (format!("unknown key `{field}`"), Some(help));
-    }
-    if let Some(rest) = message.strip_prefix("missing field `")
-        && let Some((field, _)) = rest.split_once('`')
-    {
-        return (
-            format!("missing required key `{field}`"),
-            Some(format!("add a line `{field}: ...`")),
-        );
-    }
-    if message.starts_with("invalid type") {
-        return (
-            message.to_string(),
-            Some("check the value's quoting and type (text in quotes, lists in [brackets])".into()),
-        );
-    }
-    (message.to_string(), None)
 }
 
 #[cfg(test)]

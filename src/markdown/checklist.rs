@@ -46,7 +46,7 @@ fn short_slug(text: &str, max: usize) -> String {
 
 /// Checklist and item ids count repeats from 2 (`-2`, `-3`, ...).
 fn unique(base: String, used: &mut HashSet<String>) -> String {
-    crate::markdown::unique_name(base, used, 2)
+    super::unique_name(base, used, 2)
 }
 
 fn is_inline(tag: &Tag) -> bool {
