@@ -6,7 +6,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -14,12 +14,39 @@ pub enum Severity {
     Warning,
 }
 
+/// Where a problem is: a file, a command-line option or the server itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file (or folder) as the writer knows it: relative to the site root
+    /// where possible.
+    File(String),
+    /// A command-line option (`--level`) or argument (`TITLE`).
+    Flag(&'static str),
+    /// `huddle serve` itself, e.g. the address it listens on.
+    Server(String),
+    /// A step of huddle's own that failed (e.g. the search indexer).
+    Tool(&'static str),
+}
+
+impl Origin {
+    /// How the origin is shown where a file's path would be.
+    pub fn label(&self) -> String {
+        match self {
+            Origin::File(file) => file.clone(),
+            Origin::Flag(flag) if flag.starts_with('-') => format!("the {flag} option"),
+            Origin::Flag(argument) => format!("the {argument} argument"),
+            Origin::Tool(step) => format!("huddle's {step}"),
+            Origin::Server(what) if what.is_empty() => "huddle serve".to_string(),
+            Origin::Server(what) => format!("huddle serve ({what})"),
+        }
+    }
+}
+
 /// One problem found in the writer's files, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// The file as the writer knows it: relative to the site root where possible.
-    pub file: String,
+    pub origin: Origin,
     /// 1-based line; 0 when the problem is about the file as a whole.
     pub line: usize,
     /// 1-based column in characters; 0 with `line == 0`.
@@ -35,9 +62,28 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (no position known, e.g. it is not UTF-8).
     pub fn file_error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::about(Origin::File(file.into()), message)
+    }
+
+    /// A problem with a command-line option's value.
+    pub fn flag_error(flag: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic::about(Origin::Flag(flag), message)
+    }
+
+    /// A problem of `huddle serve` itself (`what`: e.g. its address).
+    pub fn server_error(what: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::about(Origin::Server(what.into()), message)
+    }
+
+    /// A step of huddle's own failed, through no fault of the site.
+    pub fn tool_error(step: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic::about(Origin::Tool(step), message)
+    }
+
+    fn about(origin: Origin, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            file: file.into(),
+            origin,
             line: 0,
             column: 0,
             source_line: None,
@@ -70,7 +116,7 @@ impl Diagnostic {
         };
         Diagnostic {
             severity: Severity::Error,
-            file: file.into(),
+            origin: Origin::File(file.into()),
             line,
             column,
             source_line: Some(text.to_string()),
@@ -118,17 +164,18 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let title = level.primary_title(self.message.as_str());
+        let origin = self.origin.label();
         let mut groups = Vec::new();
         match &self.source_line {
             Some(text) => groups.push(
                 title.element(
                     Snippet::source(text.as_str())
                         .line_start(self.line)
-                        .path(self.file.as_str())
+                        .path(origin.as_str())
                         .annotation(AnnotationKind::Primary.span(self.underline.clone())),
                 ),
             ),
-            None => groups.push(title.element(Origin::path(self.file.as_str()))),
+            None => groups.push(title.element(annotate_snippets::Origin::path(origin.as_str()))),
         }
         if let Some(help) = &self.help {
             groups.push(Group::with_title(

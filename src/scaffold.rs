@@ -30,7 +30,7 @@ pub fn new_article(
     let mut errors = Vec::new();
     if title.is_empty() {
         errors.push(
-            Diagnostic::file_error("huddle new", "the title is empty")
+            Diagnostic::flag_error("TITLE", "the title is empty")
                 .with_help("write it in quotes: huddle new \"Running a reciprocal team\""),
         );
     }
@@ -39,7 +39,7 @@ pub fn new_article(
             Ok(id) => vocab.levels[id.0].slug.clone(),
             Err(help) => {
                 errors.push(
-                    Diagnostic::file_error("--level", format!("unknown level `{l}`"))
+                    Diagnostic::flag_error("--level", format!("unknown level `{l}`"))
                         .with_help(help),
                 );
                 String::new()
@@ -54,7 +54,7 @@ pub fn new_article(
     for a in &article.attitudes {
         if let Err(help) = vocab.attitude(a) {
             errors.push(
-                Diagnostic::file_error("--attitude", format!("unknown attitude `{a}`"))
+                Diagnostic::flag_error("--attitude", format!("unknown attitude `{a}`"))
                     .with_help(help),
             );
         }
@@ -62,7 +62,7 @@ pub fn new_article(
     for p in &article.practices {
         if let Err(help) = vocab.practice(p) {
             errors.push(
-                Diagnostic::file_error("--practice", format!("unknown practice `{p}`"))
+                Diagnostic::flag_error("--practice", format!("unknown practice `{p}`"))
                     .with_help(help),
             );
         }

@@ -95,7 +95,7 @@ impl PendingIndex {
     /// Waits for the index and returns its files.
     pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostic> {
         let failed = |why: String| {
-            Diagnostic::file_error("search index", format!("Pagefind could not build the search index: {why}"))
+            Diagnostic::tool_error("search indexer", format!("Pagefind could not build the search index: {why}"))
                 .with_help("set enabled = false under [search] in site.toml to build without search, and report this")
         };
         match self.0.join() {

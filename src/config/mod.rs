@@ -141,14 +141,8 @@ pub fn parse_config(
                     Some(span) if base_url_override.is_none() => {
                         Diagnostic::at(CONFIG_FILE, text, span, why)
                     }
-                    _ => Diagnostic::file_error(
-                        if base_url_override.is_some() {
-                            "--base-url"
-                        } else {
-                            CONFIG_FILE
-                        },
-                        why,
-                    ),
+                    _ if base_url_override.is_some() => Diagnostic::flag_error("--base-url", why),
+                    _ => Diagnostic::file_error(CONFIG_FILE, why),
                 };
                 errors.push(d.with_help("write an absolute URL such as \"https://coach.example.org\" or \"https://example.org/coach/\""));
                 None

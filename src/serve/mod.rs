@@ -90,7 +90,7 @@ struct ErrorView {
 impl From<&Diagnostic> for ErrorView {
     fn from(d: &Diagnostic) -> Self {
         ErrorView {
-            file: d.file.clone(),
+            file: d.origin.label(),
             line: d.line,
             column: d.column,
             message: d.message.clone(),
@@ -162,7 +162,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
             "choose another --port or --bind address".to_string()
         };
         vec![
-            Diagnostic::file_error(
+            Diagnostic::server_error(
                 format!("{}:{}", opts.bind, opts.port),
                 format!("cannot listen on this address: {e}"),
             )
@@ -171,7 +171,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     })?;
     let local = listener
         .local_addr()
-        .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+        .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])?;
     let shown_ip = if local.ip().is_unspecified() {
         IpAddr::from([127, 0, 0, 1])
     } else {
@@ -196,7 +196,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let builders = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("huddle-build-{i}"))
         .build()
-        .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+        .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])?;
 
     let (events, _) = broadcast::channel(64);
     let (to_indexer, index_queue) = std::sync::mpsc::channel();
@@ -280,15 +280,15 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         .enable_all()
         .build()
         .map_err(|e| {
-            vec![Diagnostic::file_error(
-                "serve",
+            vec![Diagnostic::server_error(
+                "",
                 format!("cannot start the server: {e}"),
             )]
         })?;
     runtime.block_on(async move {
         listener.set_nonblocking(true).ok();
         let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| vec![Diagnostic::file_error("serve", e.to_string())])?;
+            .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])?;
         let app = Router::new()
             .route("/__huddle/events", get(events_stream))
             .route("/__huddle/live.js", get(live_js))
@@ -309,8 +309,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
             })
             .await
             .map_err(|e| {
-                vec![Diagnostic::file_error(
-                    "serve",
+                vec![Diagnostic::server_error(
+                    "",
                     format!("the server stopped: {e}"),
                 )]
             })
