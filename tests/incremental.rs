@@ -384,3 +384,95 @@ fn after_failed_rebuilds_the_next_good_one_catches_up() {
         "fixing the template",
     );
 }
+
+/// A theme whose templates print every variable they are given, as JSON: any
+/// data a view hands its template is in the output, so if a stamp left out
+/// anything a view shows (today, or after a view grows a field), this test
+/// would serve a stale page. The stamps are taken from that same template
+/// data, never from a list of what each view shows.
+#[test]
+fn a_theme_that_prints_all_its_data_stays_equal_to_a_fresh_build() {
+    let site = Site::fixture("tagged");
+    let dump = |vars: &[&str]| {
+        let mut t = String::from("{{ current_path }} {{ current_url }}\n");
+        for v in vars {
+            t.push_str(&format!("<pre>{{{{ {v} | json }}}}</pre>\n"));
+        }
+        // (Not `site`: it holds every summary, so printing it would make
+        // every edit render every page and prove nothing.)
+        t
+    };
+    site.write("templates/page.html", dump(&["page"]));
+    site.write("templates/section.html", dump(&["section"]));
+    site.write("templates/index.html", dump(&["section"]));
+    site.write("templates/taxonomy_list.html", dump(&["taxonomy"]));
+    site.write("templates/taxonomy_term.html", dump(&["taxonomy", "term"]));
+    site.write("templates/checklists.html", dump(&["checklists"]));
+    let mut s = Served2::start(&site);
+    s.assert_matches(&site, "the first build");
+    let total = s.rendered;
+    // Each edit reaches other pages' data in another way: backlinks (gamma
+    // links to alpha and beta), related lists, term lists, neighbours.
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "title: Alpha pooled",
+        "title: Alpha, linked to",
+    );
+    s.step(&site, c, "retitling a page others link to");
+    let c = edit(&site, "content/articles/beta.md", "Beta", "Beta, reworded");
+    s.step(&site, c, "a body edit of a linked page");
+    assert!(
+        s.rendered < total,
+        "not everything: {} of {total}",
+        s.rendered
+    );
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "date: 2026-01-01",
+        "date: 2026-09-01",
+    );
+    s.step(
+        &site,
+        c,
+        "a date that moves a page to the top of every list",
+    );
+    let c = edit(
+        &site,
+        "content/articles/epsilon.md",
+        "level: ",
+        "description: Now described\nlevel: ",
+    );
+    s.step(&site, c, "a description added");
+    let c = edit(
+        &site,
+        "content/articles/delta.md",
+        "practices: [",
+        "practices: [follow-up, ",
+    );
+    s.step(&site, c, "a retag");
+    let c = edit(
+        &site,
+        "content/articles/gamma.md",
+        "(alpha.md#listening-first)",
+        "(delta.md)",
+    );
+    s.step(&site, c, "a link moved from one page to another");
+    site.remove("content/articles/beta.md");
+    let c = edit(
+        &site,
+        "content/articles/gamma.md",
+        "and [beta](@/articles/beta.md)",
+        "",
+    );
+    let Changes::Paths(mut both) = c else {
+        unreachable!()
+    };
+    both.push(site.path("content/articles/beta.md"));
+    s.step(
+        &site,
+        Changes::Paths(both),
+        "a linked page deleted and its link removed",
+    );
+}

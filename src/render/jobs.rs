@@ -2,8 +2,12 @@
 //! template renders it, and how a page job is rendered (also alone, for serve's
 //! express lane).
 
+use serde::Serialize;
+
 use super::templates::render_one;
 use super::*;
+use crate::feeds::{AliasView, FeedView, SitemapEntry};
+use crate::views::{ChecklistsPageView, PageView, SectionView, TaxonomyView, TermView};
 use crate::vocab::TaxonomyKind;
 
 /// One output file to render.
@@ -77,32 +81,103 @@ pub(super) fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
     }
 }
 
-pub(super) fn page_context(views: &Views, path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("current_path", &views.url(path));
-    ctx.insert("current_url", &views.permalink(path));
-    ctx
+/// What one job's template receives besides the global variables: built
+/// once, then turned into the template's context, or (serve) stamped.
+#[derive(Serialize)]
+pub struct JobData<'a> {
+    pub template: &'static str,
+    pub current_path: String,
+    pub current_url: String,
+    pub view: JobView<'a>,
 }
 
-/// Page `i` (a page, section or home) with its body. `position`: its place
-/// among the articles, if one.
-pub(super) fn render_page(
-    views: &Views,
-    templates: &Templates,
+/// The view of a job, under the name its template reads it by.
+#[derive(Serialize)]
+pub enum JobView<'a> {
+    /// `page`
+    Page(PageView<'a>),
+    /// `section` (home and sections)
+    Section(SectionView<'a>),
+    /// `taxonomy`
+    Taxonomy(TaxonomyView<'a>),
+    /// `taxonomy` and `term`
+    Term(TaxonomyView<'a>, TermView<'a>),
+    /// `checklists`
+    Checklists(ChecklistsPageView<'a>),
+    /// `feed`
+    Feed(FeedView<'a>),
+    /// `entries`
+    Sitemap(Vec<SitemapEntry>),
+    /// `alias`
+    Alias(&'a AliasView<'a>),
+    /// Only the globals (search, newsletter, robots.txt, 404).
+    Plain,
+}
+
+impl<'a> JobData<'a> {
+    /// `view` for the page at site path `path`, rendered by `template`.
+    pub(super) fn new(
+        views: &Views,
+        template: &'static str,
+        path: &str,
+        view: JobView<'a>,
+    ) -> Self {
+        JobData {
+            template,
+            current_path: views.url(path),
+            current_url: views.permalink(path),
+            view,
+        }
+    }
+
+    /// The template's context (docs/templates.md lists it).
+    pub(super) fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("current_path", &self.current_path);
+        ctx.insert("current_url", &self.current_url);
+        match &self.view {
+            JobView::Page(page) => ctx.insert("page", page),
+            JobView::Section(section) => ctx.insert("section", section),
+            JobView::Taxonomy(taxonomy) => ctx.insert("taxonomy", taxonomy),
+            JobView::Term(taxonomy, term) => {
+                ctx.insert("taxonomy", taxonomy);
+                ctx.insert("term", term);
+            }
+            JobView::Checklists(checklists) => ctx.insert("checklists", checklists),
+            JobView::Feed(feed) => ctx.insert("feed", feed),
+            JobView::Sitemap(entries) => ctx.insert("entries", entries),
+            JobView::Alias(alias) => ctx.insert("alias", alias),
+            JobView::Plain => {}
+        }
+        ctx
+    }
+
+    pub(super) fn render(
+        &self,
+        templates: &Templates,
+        path: OutputPath,
+    ) -> Result<OutputFile, Diagnostic> {
+        render_one(templates, self.template, &self.context(), path)
+    }
+}
+
+/// Page `i`'s data (a page, section or home) with its body. `position`: its
+/// place among the articles, if one.
+pub(super) fn page_data<'b>(
+    views: &Views<'b>,
     sections: &std::collections::BTreeMap<String, (Vec<usize>, Vec<usize>)>,
     position: Option<usize>,
     i: usize,
-    body: &str,
-) -> Result<OutputFile, Diagnostic> {
+    body: &'b str,
+) -> JobData<'b> {
     let page = &views.graph.pages[i];
-    let mut ctx = page_context(views, &page.path);
     let template = job_template(Job::Page(i), views.graph);
-    match page.kind {
-        PageKind::Page => ctx.insert("page", &views.page(i, position, body)),
+    let view = match page.kind {
+        PageKind::Page => JobView::Page(views.page(i, position, body)),
         PageKind::Home | PageKind::Section => {
             let members = sections.get(&page.section_dir).cloned().unwrap_or_default();
-            ctx.insert("section", &views.section(Some(page), body, &members));
+            JobView::Section(views.section(Some(page), body, &members))
         }
-    }
-    render_one(templates, template, &ctx, page.output_file())
+    };
+    JobData::new(views, template, &page.path, view)
 }

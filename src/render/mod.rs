@@ -24,7 +24,7 @@ mod jobs;
 mod plan;
 mod templates;
 
-pub use jobs::Job;
+pub use jobs::{Job, JobData, JobView};
 pub use plan::Plan;
 pub use templates::{Templates, compile_templates};
 
@@ -151,14 +151,8 @@ pub fn render_one_page(
     let views = input.views();
     let position = input.graph.articles.iter().position(|&a| a == i);
     let page = &input.graph.pages[i];
-    jobs::render_page(
-        &views,
-        templates,
-        &Default::default(),
-        position,
-        i,
-        &page.body.html,
-    )
+    let data = jobs::page_data(&views, &Default::default(), position, i, &page.body.html);
+    data.render(templates, page.output_file())
 }
 
 /// Output paths of the static files, with a content hash in the names of CSS

@@ -5,8 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::jobs::{job_path, page_context, render_page};
-use super::templates::render_one;
+use super::jobs::{JobData, JobView, job_path, page_data};
 use super::*;
 use crate::feeds::AliasView;
 use crate::graph::sections;
@@ -28,6 +27,8 @@ pub struct Plan<'a> {
     static_paths: Vec<String>,
     /// The few articles' bodies the feeds show (page jobs may free theirs).
     feed_bodies: HashMap<usize, String>,
+    /// The global `site` variable, by part.
+    site: BTreeMap<&'static str, tera::Value>,
 }
 
 impl<'a> Plan<'a> {
@@ -44,7 +45,7 @@ impl<'a> Plan<'a> {
             &input.config.base_path,
             !input.config.dev_server,
         );
-        set_globals(&views, templates, &static_urls);
+        let site = set_globals(&views, templates, &static_urls);
         let templates: &'a Templates = templates;
         let aliases = crate::feeds::aliases(&views);
         let mut positions = vec![None; graph.pages.len()];
@@ -67,13 +68,14 @@ impl<'a> Plan<'a> {
             paths,
             static_paths,
             feed_bodies: HashMap::new(),
+            site,
         };
         if let Some(dup) = crate::first_duplicate(&plan.all_paths()) {
             return Err(vec![crate::duplicate_output(&dup)]);
         }
         plan.feed_bodies = crate::feeds::feed_members(&plan.views)
             .into_iter()
-            .map(|i| (i, plan.body(i, false)))
+            .map(|i| (i, plan.body(i, false).into_owned()))
             .collect();
         Ok(plan)
     }
@@ -85,26 +87,6 @@ impl<'a> Plan<'a> {
     /// Job k's output path.
     pub fn paths(&self) -> &[OutputPath] {
         &self.paths
-    }
-
-    pub fn views(&self) -> &Views<'a> {
-        &self.views
-    }
-
-    pub fn templates(&self) -> &'a Templates {
-        self.templates
-    }
-
-    pub fn sections(&self) -> &BTreeMap<String, (Vec<usize>, Vec<usize>)> {
-        &self.sections
-    }
-
-    pub fn positions(&self) -> &[Option<usize>] {
-        &self.positions
-    }
-
-    pub fn aliases(&self) -> &[(String, AliasView<'a>)] {
-        &self.aliases
     }
 
     /// Every path of the site: the jobs', the static files' and the assets'.
@@ -152,88 +134,97 @@ impl<'a> Plan<'a> {
         files
     }
 
-    /// Page i's body: taken (and so freed) for its own page job.
-    fn body(&self, i: usize, take: bool) -> String {
+    /// Page i's body: taken (and so freed) for its own page job when the
+    /// render holds the bodies, else the page's own.
+    fn body(&self, i: usize, take: bool) -> std::borrow::Cow<'a, str> {
         match self.input.bodies.get(i) {
-            Some(b) => b
-                .lock()
-                .map(|mut b| {
-                    if take {
-                        std::mem::take(&mut *b)
-                    } else {
-                        b.clone()
-                    }
-                })
-                .unwrap_or_default(),
-            None => self.input.graph.pages[i].body.html.clone(),
+            Some(b) => std::borrow::Cow::Owned(
+                b.lock()
+                    .map(|mut b| {
+                        if take {
+                            std::mem::take(&mut *b)
+                        } else {
+                            b.clone()
+                        }
+                    })
+                    .unwrap_or_default(),
+            ),
+            None => std::borrow::Cow::Borrowed(self.input.graph.pages[i].body.html.as_str()),
         }
     }
 
-    fn render_job(&self, k: usize) -> Result<OutputFile, Diagnostic> {
-        let (views, templates) = (&self.views, self.templates);
-        let path = self.paths[k].clone();
-        let context = |at: &str| page_context(views, at);
+    /// Job k's template data, handed to `f`. `take_body`: a page job may
+    /// free its body (it is rendered only once).
+    pub fn with_job_data<R>(&self, k: usize, take_body: bool, f: impl FnOnce(&JobData) -> R) -> R {
+        let views = &self.views;
+        let path = self.paths[k].as_str();
+        let template = self.jobs[k].template(self.input.graph);
+        let at = |path: &str, template, view| JobData::new(views, template, path, view);
         match self.jobs[k] {
             Job::Page(i) => {
-                let body = self.body(i, true);
-                render_page(
+                let body = self.body(i, take_body);
+                f(&page_data(
                     views,
-                    templates,
                     &self.sections,
                     self.positions[i],
                     i,
                     &body,
-                )
+                ))
             }
             Job::EmptyHome => {
                 // No content/_index.md: the home page still exists, with the site's title.
-                let mut ctx = context("");
                 let members = self.sections.get("").cloned().unwrap_or_default();
-                ctx.insert("section", &views.section(None, "", &members));
-                render_one(templates, "index.html", &ctx, path)
+                f(&at(
+                    "",
+                    template,
+                    JobView::Section(views.section(None, "", &members)),
+                ))
             }
             Job::Taxonomy(kind) => {
-                let mut ctx = context(&format!("{}/", kind.plural()));
-                ctx.insert("taxonomy", &views.taxonomy(kind));
-                render_one(templates, "taxonomy_list.html", &ctx, path)
+                let view = JobView::Taxonomy(views.taxonomy(kind));
+                f(&at(&format!("{}/", kind.plural()), template, view))
             }
             Job::Term(kind, t) => {
                 let term = views.term(kind, t);
-                let mut ctx = context(&format!("{}/{}/", kind.plural(), term.summary.slug));
-                ctx.insert("taxonomy", &views.taxonomy(kind));
-                ctx.insert("term", &term);
-                render_one(templates, "taxonomy_term.html", &ctx, path)
+                let at_path = format!("{}/{}/", kind.plural(), term.summary.slug);
+                f(&at(
+                    &at_path,
+                    template,
+                    JobView::Term(views.taxonomy(kind), term),
+                ))
             }
             Job::Checklists => {
-                let mut ctx = context("checklists/");
-                ctx.insert("checklists", &views.checklists_page());
-                render_one(templates, "checklists.html", &ctx, path)
-            }
-            Job::Newsletter => {
-                render_one(templates, "newsletter.html", &context("newsletter/"), path)
+                let view = JobView::Checklists(views.checklists_page());
+                f(&at("checklists/", template, view))
             }
             Job::Feed(level) => {
                 let (page_path, feed) = crate::feeds::feed(views, level, &self.feed_bodies);
-                let mut ctx = context(&page_path);
-                ctx.insert("feed", &feed);
-                render_one(templates, "atom.xml", &ctx, path)
+                f(&at(&page_path, template, JobView::Feed(feed)))
             }
-            Job::Search => render_one(templates, "search.html", &context("search/"), path),
             Job::Sitemap => {
-                let mut ctx = context("sitemap.xml");
                 let newsletter = self.input.config.newsletter.enabled;
-                ctx.insert("entries", &crate::feeds::sitemap(views, newsletter));
-                render_one(templates, "sitemap.xml", &ctx, path)
+                let entries = crate::feeds::sitemap(views, newsletter);
+                f(&at("sitemap.xml", template, JobView::Sitemap(entries)))
             }
-            Job::Robots => render_one(templates, "robots.txt", &context("robots.txt"), path),
             Job::Alias(a) => {
                 let (alias_path, alias) = &self.aliases[a];
-                let mut ctx = context(alias_path);
-                ctx.insert("alias", alias);
-                render_one(templates, "alias.html", &ctx, path)
+                f(&at(alias_path, template, JobView::Alias(alias)))
             }
-            Job::NotFound => render_one(templates, "404.html", &context("404.html"), path),
+            Job::Search => f(&at("search/", template, JobView::Plain)),
+            Job::Newsletter => f(&at("newsletter/", template, JobView::Plain)),
+            Job::Robots => f(&at("robots.txt", template, JobView::Plain)),
+            Job::NotFound => f(&at(path, template, JobView::Plain)),
         }
+    }
+
+    fn render_job(&self, k: usize) -> Result<OutputFile, Diagnostic> {
+        let path = self.paths[k].clone();
+        self.with_job_data(k, true, |data| data.render(self.templates, path))
+    }
+
+    /// The global `site` variable's parts, by name (`menu`, `articles`, ...).
+    pub fn site_parts(&self) -> &BTreeMap<&'static str, tera::Value> {
+        &self.site
     }
 }
 
@@ -265,7 +256,11 @@ fn list_jobs(input: &RenderInput, aliases: usize) -> Vec<Job> {
 }
 
 /// The variables every template gets: `config`, `assets`, `newsletter`, `site`.
-fn set_globals(views: &Views, templates: &mut Templates, static_urls: &BTreeMap<String, String>) {
+fn set_globals(
+    views: &Views,
+    templates: &mut Templates,
+    static_urls: &BTreeMap<String, String>,
+) -> BTreeMap<&'static str, tera::Value> {
     let (config, graph) = (views.config, views.graph);
     let global = templates.tera.global_context();
     global.insert("config", &views.config_view());
@@ -286,14 +281,19 @@ fn set_globals(views: &Views, templates: &mut Templates, static_urls: &BTreeMap<
     fn value(v: &impl serde::Serialize) -> tera::Value {
         tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::none())
     }
-    let articles: Vec<tera::Value> = graph.articles.iter().map(|&i| views.listed(i)).collect();
+    let articles: Vec<tera::Value> = graph
+        .articles
+        .iter()
+        .map(|&i| views.listed(i).value)
+        .collect();
     // Built from the shared summaries, not re-serialized: cheap at any size.
-    let mut site: BTreeMap<&str, tera::Value> = BTreeMap::new();
+    let mut site: BTreeMap<&'static str, tera::Value> = BTreeMap::new();
     site.insert("menu", value(&views.menu()));
     site.insert("articles", tera::Value::from(articles));
     site.insert("sections", value(&site_sections));
     for kind in TaxonomyKind::ALL {
         site.insert(kind.plural(), value(&views.terms(kind)));
     }
-    global.insert_value("site", tera::Value::from(site));
+    global.insert_value("site", tera::Value::from(site.clone()));
+    site
 }

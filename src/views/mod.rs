@@ -79,7 +79,7 @@ pub struct PageView<'a> {
     pub summary: PageSummaryView<'a>,
     pub content: &'a str,
     pub toc: &'a [TocEntry],
-    pub related: Vec<tera::Value>,
+    pub related: Vec<Listed>,
     pub backlinks: Vec<LinkView<'a>>,
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
@@ -94,7 +94,7 @@ pub struct SectionView<'a> {
     pub url: String,
     pub permalink: String,
     pub content: &'a str,
-    pub pages: Vec<tera::Value>,
+    pub pages: Vec<Listed>,
     pub subsections: Vec<LinkView<'a>>,
     pub extra: &'a serde_json::Value,
 }
@@ -122,7 +122,7 @@ pub struct TermView<'a> {
     #[serde(flatten)]
     pub summary: TermSummaryView<'a>,
     pub permalink: String,
-    pub pages: Vec<tera::Value>,
+    pub pages: Vec<Listed>,
     /// Levels only: the neighbouring levels.
     pub previous_level: Option<LinkView<'a>>,
     pub next_level: Option<LinkView<'a>>,
@@ -148,6 +148,33 @@ pub fn taxonomy_text(kind: TaxonomyKind) -> (&'static str, &'static str) {
         ),
         TaxonomyKind::Attitude => ("Attitudes", "The attitudes that make collaboration work."),
         TaxonomyKind::Practice => ("Practices", "Concrete habits a coach teaches."),
+    }
+}
+
+/// Page `index`'s summary in a list. It serializes as the summary itself
+/// (templates see no difference); a serializer that knows the name `LISTED`
+/// may read `LISTED_INDEX` there and stand in what it already has for that
+/// page's summary (serve's stamps do, so a summary listed on many pages is
+/// taken in once per rebuild, not once per list).
+#[derive(Clone)]
+pub struct Listed {
+    pub index: usize,
+    pub value: tera::Value,
+}
+
+/// The newtype name a `Listed` serializes under.
+pub const LISTED: &str = "huddle::Listed";
+
+thread_local! {
+    /// The index of the `Listed` being serialized on this thread, for the
+    /// serializer's `serialize_newtype_struct(LISTED, ..)`.
+    pub static LISTED_INDEX: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+impl Serialize for Listed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        LISTED_INDEX.with(|slot| slot.set(Some(self.index)));
+        serializer.serialize_newtype_struct(LISTED, &self.value)
     }
 }
 
@@ -202,11 +229,12 @@ impl<'a> Views<'a> {
     }
 
     /// Page `i`'s summary as a Tera value, for lists.
-    pub fn listed(&self, i: usize) -> tera::Value {
-        self.summaries.get(i).cloned().unwrap_or_else(|| {
+    pub fn listed(&self, i: usize) -> Listed {
+        let value = self.summaries.get(i).cloned().unwrap_or_else(|| {
             tera::Value::try_from_serializable(&self.summary(i))
                 .unwrap_or_else(|_| tera::Value::none())
-        })
+        });
+        Listed { index: i, value }
     }
 
     pub fn summary(&self, i: usize) -> PageSummaryView<'a> {

@@ -34,8 +34,8 @@ pub(super) struct Memo {
     pub(super) cross: Option<(u64, CrossLinks)>,
     /// Output path → stamp of the data its job rendered (what is being served).
     pub(super) jobs: HashMap<String, u64>,
-    /// Content path → (page stamp, the page's summary as a Tera value).
-    pub(super) summaries: HashMap<String, (u64, tera::Value)>,
+    /// Content path → (page stamp, the page's summary as a Tera value, its digest).
+    pub(super) summaries: HashMap<String, (u64, tera::Value, u64)>,
     /// A stamp of the static files' names (their URLs are in every page).
     pub(super) static_names: Option<u64>,
     /// The last successful render's site, for the express lane.

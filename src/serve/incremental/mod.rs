@@ -7,6 +7,7 @@
 //! the express lane (`express`). Anything it cannot judge (site.toml, the
 //! first build, a watcher error) renders everything. No build stage imports it.
 
+mod digest;
 mod express;
 mod memo;
 mod stamps;
@@ -27,7 +28,7 @@ use crate::{
     BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, render, taxonomy,
 };
 use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
-use stamps::{Stamper, stamp_of};
+use stamps::stamp_of;
 
 /// What changed since the last rebuild.
 #[derive(Debug, Clone)]
@@ -208,13 +209,14 @@ impl Session {
             config: &config,
             vocab: &vocab,
             static_files: &static_files,
-            summaries: &summaries,
+            summaries: &summaries.values,
         };
         let rendered = render_changed(
             memo,
             input,
             &mut templates,
             &page_stamps,
+            &summaries.digests,
             everything,
             first_phase,
         );
@@ -238,7 +240,7 @@ impl Session {
                 .collect(),
             graph: site,
             urls,
-            summaries,
+            summaries: summaries.values,
             config,
             vocab,
             text_words,
@@ -334,7 +336,14 @@ fn render_bodies(
     PageStamps { stamps, edited }
 }
 
-/// `render::summaries`, reusing each page's summary while its stamp holds.
+/// Every page's summary and its digest.
+struct Summaries {
+    values: Vec<tera::Value>,
+    digests: Vec<u64>,
+}
+
+/// `render::summaries`, reusing each page's summary (and its digest) while
+/// the page's stamp holds.
 fn summaries(
     memo: &mut Memo,
     site: &SiteGraph,
@@ -343,25 +352,36 @@ fn summaries(
     vocab: &Vocabulary,
     page_stamps: &[u64],
     everything: bool,
-) -> Vec<tera::Value> {
+) -> Summaries {
     if everything {
         memo.summaries.clear();
     }
-    let known: Vec<Option<tera::Value>> = site
+    let known: Vec<Option<(tera::Value, u64)>> = site
         .pages
         .iter()
         .enumerate()
         .map(
             |(i, p)| match memo.summaries.get(p.source.rel_path.as_str()) {
-                Some((stamp, v)) if *stamp == page_stamps[i] => Some(v.clone()),
+                Some((stamp, v, d)) if *stamp == page_stamps[i] => Some((v.clone(), *d)),
                 _ => None,
             },
         )
         .collect();
-    let made = render::summaries(site, links, config, vocab, &known);
+    let known_values: Vec<Option<tera::Value>> = known
+        .iter()
+        .map(|k| k.as_ref().map(|(v, _)| v.clone()))
+        .collect();
+    let values = render::summaries(site, links, config, vocab, &known_values);
+    let digests: Vec<u64> = (0..values.len())
+        .into_par_iter()
+        .map(|i| match &known[i] {
+            Some((_, d)) => *d,
+            None => digest::digest(&values[i]),
+        })
+        .collect();
     for (i, p) in site.pages.iter().enumerate() {
         if known[i].is_none() {
-            let entry = (page_stamps[i], made[i].clone());
+            let entry = (page_stamps[i], values[i].clone(), digests[i]);
             memo.summaries.insert(p.source.rel_path.clone(), entry);
         }
     }
@@ -373,7 +393,7 @@ fn summaries(
             .collect();
         memo.summaries.retain(|k, _| live.contains(k.as_str()));
     }
-    made
+    Summaries { values, digests }
 }
 
 type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
@@ -386,10 +406,13 @@ fn render_changed(
     input: RenderInput,
     templates: &mut Templates,
     pages: &PageStamps,
+    listed: &[u64],
     everything: bool,
     first_phase: &mut dyn FnMut(Vec<OutputFile>),
 ) -> Result<Delta, Vec<Diagnostic>> {
+    let mut timer = StageTimer::from_env();
     let plan = Plan::new(input, templates)?;
+    timer.mark("  plan");
     // Page jobs come first, so job k is page k.
     let early: Vec<usize> = if everything {
         Vec::new()
@@ -403,18 +426,9 @@ fn render_changed(
     if !done.is_empty() {
         first_phase(done);
     }
-    let stamper = Stamper::new(
-        plan.views(),
-        plan.sections(),
-        plan.positions(),
-        &pages.stamps,
-        &memo.uses,
-    );
-    let stamps: Vec<u64> = plan
-        .jobs()
-        .par_iter()
-        .map(|job| stamper.job(*job, plan.aliases()))
-        .collect();
+    timer.mark("  edited pages");
+    let stamps = stamps::job_stamps(&plan, &memo.uses, listed);
+    timer.mark("  stamps");
     let paths = plan.paths();
     let early_set: std::collections::HashSet<usize> = early.iter().copied().collect();
     let todo: Vec<usize> = (0..plan.jobs().len())

@@ -1,19 +1,20 @@
-//! Stamps for `huddle serve`'s incremental rebuilds: a hash of the data each
-//! output file is rendered from, so a rebuild renders only the files whose
-//! data changed. A page's stamp covers its source, URL and rendered body; a
-//! job's stamp combines the stamps of every page its view shows (see
-//! `views`), and the parts of the global `site` variable its templates use.
-//! Settings, templates and static files are not stamped: when they change,
-//! everything is rendered.
+//! Stamps for `huddle serve`'s incremental rebuilds: a digest of the data
+//! each output file is rendered from, so a rebuild renders only the files
+//! whose data changed. A job's stamp is taken from the template data itself
+//! (see `job_stamps`) and the parts of the global `site` variable its
+//! templates read (found by scanning them, conservatively). Settings,
+//! templates and static files are not stamped: when they change, everything
+//! is rendered.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use twox_hash::XxHash3_64;
 
-use crate::graph::{Page, PageKind, SiteGraph};
-use crate::views::Views;
-use crate::vocab::TaxonomyKind;
+use rayon::prelude::*;
+
+use super::digest::{digest, digest_with};
+use crate::render::Plan;
 
 /// A fast 64-bit hash of anything hashable.
 pub(super) fn stamp_of(value: &impl Hash) -> u64 {
@@ -144,207 +145,31 @@ fn site_in(code: &str) -> u8 {
     mask
 }
 
-/// Computes job stamps for one render.
-pub(super) struct Stamper<'a> {
-    graph: &'a SiteGraph,
-    views: &'a Views<'a>,
-    sections: &'a BTreeMap<String, (Vec<usize>, Vec<usize>)>,
-    positions: &'a [Option<usize>],
-    /// Per page: source, URL and body.
-    pages: &'a [u64],
-    /// Per page: what a link to it shows (title and URL).
-    links: Vec<u64>,
-    /// The parts of `site`, in `SITE_FIELDS` order.
-    site: [u64; 6],
-    uses: &'a HashMap<String, u8>,
-}
-
-impl<'a> Stamper<'a> {
-    pub(super) fn new(
-        views: &'a Views<'a>,
-        sections: &'a BTreeMap<String, (Vec<usize>, Vec<usize>)>,
-        positions: &'a [Option<usize>],
-        pages: &'a [u64],
-        uses: &'a HashMap<String, u8>,
-    ) -> Self {
-        let graph = views.graph;
-        let links: Vec<u64> = graph
-            .pages
-            .iter()
-            .map(|p: &Page| stamp_of(&(&p.source.rel_path, &p.source.meta.title, &p.path, p.kind)))
-            .collect();
-        let of = |list: &[usize], stamps: &[u64]| -> u64 {
-            stamp_of(&list.iter().map(|&i| stamps[i]).collect::<Vec<_>>())
-        };
-        let section_pages: Vec<usize> = (0..graph.pages.len())
-            .filter(|&i| graph.pages[i].kind == PageKind::Section)
-            .collect();
-        let top_pages: Vec<usize> = (0..graph.pages.len())
-            .filter(|&i| {
-                graph.pages[i].kind == PageKind::Page
-                    && !graph.pages[i].source.rel_path.contains('/')
-            })
-            .collect();
-        let terms = |postings: &[Vec<usize>]| -> u64 {
-            stamp_of(
-                &postings
+/// Every job's stamp: a digest of the data its template receives, built by
+/// the same code that renders it (`Plan::with_job_data`), with the parts of
+/// the global `site` its template uses. So a view that starts to show
+/// something new is stamped by it at once: nothing here describes a view.
+/// `listed[i]` is the digest of page i's summary.
+pub(super) fn job_stamps(plan: &Plan, uses: &HashMap<String, u8>, listed: &[u64]) -> Vec<u64> {
+    let parts: Vec<(u8, u64)> = SITE_FIELDS
+        .iter()
+        .map(|(name, bit)| (*bit, plan.site_parts().get(name).map_or(0, digest)))
+        .collect();
+    (0..plan.jobs().len())
+        .into_par_iter()
+        .with_min_len(64)
+        .map(|k| {
+            plan.with_job_data(k, false, |data| {
+                let mask = uses.get(data.template).copied().unwrap_or(SITE_ALL);
+                let site: Vec<u64> = parts
                     .iter()
-                    .map(|m| {
-                        (
-                            m.len(),
-                            m.iter().take(3).map(|&i| links[i]).collect::<Vec<_>>(),
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let t = &views.links.terms;
-        let site = [
-            stamp_of(&(of(&section_pages, &links), of(&top_pages, &links))),
-            of(&graph.articles, pages),
-            of(&section_pages, &links),
-            terms(&t.levels),
-            terms(&t.attitudes),
-            terms(&t.practices),
-        ];
-        Stamper {
-            graph,
-            views,
-            sections,
-            positions,
-            pages,
-            links,
-            site,
-            uses,
-        }
-    }
-
-    fn list(&self, list: &[usize], stamps: &[u64]) -> Vec<u64> {
-        list.iter().map(|&i| stamps[i]).collect()
-    }
-
-    /// The stamp of a job: the parts of `site` its template uses, and what its view shows.
-    pub(crate) fn job(
-        &self,
-        job: crate::render::Job,
-        aliases: &[(String, crate::feeds::AliasView)],
-    ) -> u64 {
-        use crate::render::Job as J;
-        let graph = self.graph;
-        let links = &self.views.links;
-        let mask = self
-            .uses
-            .get(job.template(graph))
-            .copied()
-            .unwrap_or(SITE_ALL);
-        let site: Vec<u64> = SITE_FIELDS
-            .iter()
-            .zip(self.site)
-            .filter(|((_, bit), _)| mask & bit != 0)
-            .map(|(_, s)| s)
-            .collect();
-        let own = match job {
-            J::Page(i) => {
-                let p = &graph.pages[i];
-                match p.kind {
-                    PageKind::Page => {
-                        let position = self.positions[i];
-                        let neighbour = |pos: Option<usize>| {
-                            pos.and_then(|pos| graph.articles.get(pos))
-                                .map(|&o| self.links[o])
-                        };
-                        stamp_of(&(
-                            self.pages[i],
-                            self.list(&links.related[i], self.pages),
-                            self.list(&links.backlinks[i], &self.links),
-                            neighbour(position.map(|p| p + 1)),
-                            neighbour(position.and_then(|p| p.checked_sub(1))),
-                            self.breadcrumbs(p),
-                        ))
-                    }
-                    PageKind::Home | PageKind::Section => {
-                        stamp_of(&(self.pages[i], self.section(&p.section_dir)))
-                    }
-                }
-            }
-            J::EmptyHome => self.section(""),
-            J::Taxonomy(kind) => self.site[self.taxonomy_index(kind)],
-            J::Term(kind, t) => {
-                let members = &links.terms.postings(kind)[t];
-                stamp_of(&(
-                    self.site[self.taxonomy_index(kind)],
-                    self.list(members, self.pages),
-                ))
-            }
-            J::Checklists => {
-                let with_lists = |i: &usize| !graph.pages[*i].body.checklists.is_empty();
-                let order: Vec<u64> = graph
-                    .articles
-                    .iter()
-                    .chain(
-                        (0..graph.pages.len())
-                            .filter(|&i| !graph.pages[i].is_article)
-                            .collect::<Vec<_>>()
-                            .iter(),
-                    )
-                    .filter(|i| with_lists(i))
-                    .map(|&i| self.pages[i])
+                    .filter(|(bit, _)| mask & bit != 0)
+                    .map(|(_, stamp)| *stamp)
                     .collect();
-                stamp_of(&order)
-            }
-            J::Feed(level) => {
-                let members: &[usize] = match level {
-                    Some(l) => &links.terms.levels[l],
-                    None => &graph.articles,
-                };
-                let count = self.views.config.feed.count;
-                stamp_of(&self.list(&members[..members.len().min(count)], self.pages))
-            }
-            // Every page's URL and dates, and each list's newest article.
-            J::Sitemap => stamp_of(&(self.pages, self.site[3], self.site[4], self.site[5])),
-            J::Alias(a) => stamp_of(&(&aliases[a].0, aliases[a].1.title, &aliases[a].1.permalink)),
-            J::Search | J::Newsletter | J::Robots | J::NotFound => 0,
-        };
-        stamp_of(&(own, site))
-    }
-
-    fn taxonomy_index(&self, kind: TaxonomyKind) -> usize {
-        match kind {
-            TaxonomyKind::Level => 3,
-            TaxonomyKind::Attitude => 4,
-            TaxonomyKind::Practice => 5,
-        }
-    }
-
-    /// A section's listed pages (whole summaries) and subsections (links).
-    fn section(&self, dir: &str) -> u64 {
-        match self.sections.get(dir) {
-            Some((members, subsections)) => stamp_of(&(
-                self.list(members, self.pages),
-                self.list(subsections, &self.links),
-            )),
-            None => 0,
-        }
-    }
-
-    /// The home page and each section above the page.
-    fn breadcrumbs(&self, page: &Page) -> Vec<u64> {
-        let sections = &self.graph.section_pages;
-        let mut out: Vec<u64> = sections
-            .get("")
-            .map(|&h| self.links[h])
-            .into_iter()
-            .collect();
-        let mut dir = String::new();
-        for segment in page.section_dir.split('/').filter(|s| !s.is_empty()) {
-            if !dir.is_empty() {
-                dir.push('/');
-            }
-            dir.push_str(segment);
-            out.push(sections.get(&dir).map_or(0, |&s| self.links[s]));
-        }
-        out
-    }
+                stamp_of(&(digest_with(data, listed), site))
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
