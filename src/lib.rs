@@ -24,29 +24,32 @@
 // would make every stage's code noisier for no measurable gain.
 #![allow(clippy::result_large_err)]
 
-pub mod config;
+mod config;
 pub mod diagnostic;
-pub mod feeds;
-pub mod front;
-pub mod graph;
-pub mod load;
-pub mod markdown;
-pub mod newsletter;
-pub mod output;
+mod feeds;
+mod front;
+mod graph;
+mod load;
+mod markdown;
+mod newsletter;
+mod output;
 mod pipeline;
-pub mod related;
-pub mod render;
+mod related;
+mod render;
 pub mod scaffold;
-pub mod search;
+mod search;
 pub mod serve;
-pub mod taxonomy;
-pub mod views;
-pub mod vocab;
+mod taxonomy;
+mod views;
+mod vocab;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Origin, Severity};
+pub use graph::OutputPath;
+pub use output::WriteReport;
+pub use render::{OutputContent, OutputFile};
 
 /// What `huddle build` and `huddle check` are asked to do.
 #[derive(Debug, Clone)]

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use common::Site;
-use huddle::render::{OutputContent, OutputFile};
 use huddle::serve::{Changes, Session};
+use huddle::{OutputContent, OutputFile};
 
 /// The site as `serve` holds it: every path and its bytes.
 type Served = BTreeMap<String, Vec<u8>>;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 pub mod newsletter;
 mod sections;
 
-pub use newsletter::{NewsletterConfig, Provider};
+pub use newsletter::NewsletterConfig;
 pub use sections::{
     FeedConfig, FeedContent, RelatedConfig, RelatedWeights, SearchConfig, SearchIndex,
 };

@@ -24,7 +24,7 @@ mod jobs;
 mod plan;
 mod templates;
 
-pub use jobs::{Job, JobData, JobView};
+pub use jobs::Job;
 pub use plan::Plan;
 pub use templates::{Templates, compile_templates};
 

@@ -12,10 +12,7 @@ use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 
 mod checklists;
 
-pub use checklists::{
-    ChecklistEntryView, ChecklistLevelGroup, ChecklistPracticeGroup, ChecklistView,
-    ChecklistsPageView,
-};
+pub use checklists::{ChecklistView, ChecklistsPageView};
 
 #[derive(Serialize)]
 pub struct ConfigView<'a> {
