@@ -49,6 +49,7 @@ macro_rules! tell {
 mod http;
 mod incremental;
 mod indexer;
+mod rebuild;
 mod served;
 mod signup;
 mod watch;
@@ -57,7 +58,8 @@ pub use incremental::{Changes, Session};
 
 use http::{events_stream, live_js, site_file, with_headers};
 use indexer::{index_in_background, lower_this_thread_priority};
-use served::{BuiltSite, apply, prepare};
+use rebuild::{describe, rebuild};
+use served::BuiltSite;
 pub use signup::SIGNUPS_FILE;
 use signup::{SIGNUP_BODY_LIMIT, newsletter_signup};
 
@@ -152,32 +154,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         root: crate::load::resolve_site_root(&opts.root).map_err(|d| vec![d])?,
         ..opts
     };
-    let listener = TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
-        let help = if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!(
-                "another program (or another huddle serve) uses it; try --port {}",
-                opts.port.wrapping_add(1).max(1024)
-            )
-        } else {
-            "choose another --port or --bind address".to_string()
-        };
-        vec![
-            Diagnostic::server_error(
-                format!("{}:{}", opts.bind, opts.port),
-                format!("cannot listen on this address: {e}"),
-            )
-            .with_help(help),
-        ]
-    })?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])?;
-    let shown_ip = if local.ip().is_unspecified() {
-        IpAddr::from([127, 0, 0, 1])
-    } else {
-        local.ip()
-    };
-    let base_url = format!("http://{}/", SocketAddr::new(shown_ip, local.port()));
+    let (listener, base_url) = bind(&opts)?;
     let build_opts = BuildOptions {
         root: opts.root.clone(),
         output: None,
@@ -185,19 +162,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         drafts: opts.drafts,
         dev_server: true,
     };
-
-    // Rebuilds run on their own threads at normal priority; the global rayon
-    // pool, which Pagefind uses, and the indexer run at the lowest priority, so
-    // a save is never slowed by the index being refreshed.
-    rayon::ThreadPoolBuilder::new()
-        .start_handler(|_| lower_this_thread_priority())
-        .build_global()
-        .ok();
-    let builders = rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("huddle-build-{i}"))
-        .build()
-        .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])?;
-
+    let builders = thread_pools()?;
     let (events, _) = broadcast::channel(64);
     let (to_indexer, index_queue) = std::sync::mpsc::channel();
     let shared = Arc::new(Shared {
@@ -224,40 +189,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || index_in_background(&shared, &index_queue));
     }
-
     if opts.watch {
-        let output = build_opts.output_dir();
-        let ignored = vec![output, opts.root.join(".huddle")];
-        let watcher = SiteWatcher::new(&opts.root, ignored).map_err(|e| {
-            vec![Diagnostic::file_error(
-                opts.root.display().to_string(),
-                format!("cannot watch the site's files: {e}"),
-            )]
-        })?;
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            while let Some(paths) = watcher.next_batch() {
-                let started = Instant::now();
-                let what = describe(&build_opts.root, &paths);
-                // site.toml (or a watcher that lost events) rebuilds everything.
-                let changes = if paths.contains(&build_opts.root.join("site.toml")) {
-                    Changes::Everything
-                } else {
-                    Changes::Paths(paths)
-                };
-                // A bug in a stage must not end watching: report it and go on.
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    builders.install(|| rebuild(&shared, &mut session, &changes, &what, started))
-                }));
-                if outcome.is_err() {
-                    // Trust nothing the failed rebuild may have left half-done.
-                    session = Session::new(build_opts.clone());
-                    say!(
-                        "{what}: the rebuild failed unexpectedly (a bug in huddle); still serving the last good build"
-                    );
-                }
-            }
-        });
+        watch_in_background(Arc::clone(&shared), session, build_opts, builders)?;
         say!("Watching content/, templates/, themes/, static/ and site.toml for changes");
     }
     // Printed last: once this line is out, the site is built and watched.
@@ -267,14 +200,105 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     );
     if opts.open {
         // The listener is bound, so the browser's first request waits for us.
-        let url = base_url.clone();
         std::thread::spawn(move || {
-            if let Err(e) = webbrowser::open(&url) {
-                tell!("could not open a browser ({e}); open {url} yourself");
+            if let Err(e) = webbrowser::open(&base_url) {
+                tell!("could not open a browser ({e}); open {base_url} yourself");
             }
         });
     }
+    serve_http(listener, shared)
+}
 
+/// Binds the address (loopback by default); returns the listener and the
+/// site's address as a browser opens it.
+fn bind(opts: &ServeOptions) -> Result<(TcpListener, String), Vec<Diagnostic>> {
+    let listener = TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+        let help = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "another program (or another huddle serve) uses it; try --port {}",
+                opts.port.wrapping_add(1).max(1024)
+            )
+        } else {
+            "choose another --port or --bind address".to_string()
+        };
+        vec![
+            Diagnostic::server_error(
+                format!("{}:{}", opts.bind, opts.port),
+                format!("cannot listen on this address: {e}"),
+            )
+            .with_help(help),
+        ]
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])?;
+    let shown_ip = if local.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        local.ip()
+    };
+    let base_url = format!("http://{}/", SocketAddr::new(shown_ip, local.port()));
+    Ok((listener, base_url))
+}
+
+/// Rebuilds run on their own threads at normal priority; the global rayon
+/// pool, which Pagefind uses, and the indexer run at the lowest priority, so
+/// a save is never slowed by the index being refreshed.
+fn thread_pools() -> Result<rayon::ThreadPool, Vec<Diagnostic>> {
+    rayon::ThreadPoolBuilder::new()
+        .start_handler(|_| lower_this_thread_priority())
+        .build_global()
+        .ok();
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("huddle-build-{i}"))
+        .build()
+        .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])
+}
+
+/// Watches the site's sources and rebuilds after every batch of saves, on
+/// its own thread, for as long as serve runs.
+fn watch_in_background(
+    shared: Arc<Shared>,
+    mut session: Session,
+    build_opts: BuildOptions,
+    builders: rayon::ThreadPool,
+) -> Result<(), Vec<Diagnostic>> {
+    let root = build_opts.root.clone();
+    let ignored = vec![build_opts.output_dir(), root.join(".huddle")];
+    let watcher = SiteWatcher::new(&root, ignored).map_err(|e| {
+        vec![Diagnostic::file_error(
+            root.display().to_string(),
+            format!("cannot watch the site's files: {e}"),
+        )]
+    })?;
+    std::thread::spawn(move || {
+        while let Some(paths) = watcher.next_batch() {
+            let started = Instant::now();
+            let what = describe(&root, &paths);
+            // site.toml (or a watcher that lost events) rebuilds everything.
+            let changes = if paths.contains(&root.join("site.toml")) {
+                Changes::Everything
+            } else {
+                Changes::Paths(paths)
+            };
+            // A bug in a stage must not end watching: report it and go on.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                builders.install(|| rebuild(&shared, &mut session, &changes, &what, started))
+            }));
+            if outcome.is_err() {
+                // Trust nothing the failed rebuild may have left half-done.
+                session = Session::new(build_opts.clone());
+                say!(
+                    "{what}: the rebuild failed unexpectedly (a bug in huddle); still serving the last good build"
+                );
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Serves the site over HTTP until Ctrl-C.
+fn serve_http(listener: TcpListener, shared: Arc<Shared>) -> Result<(), Vec<Diagnostic>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -315,138 +339,4 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
                 )]
             })
     })
-}
-
-/// "content/articles/foo.md" or "3 files".
-fn describe(root: &Path, paths: &[PathBuf]) -> String {
-    match paths {
-        [one] => crate::load::display_path(root, one),
-        many => format!("{} files", many.len()),
-    }
-}
-
-/// Rebuilds after `changes`; on success swaps the new files in and announces
-/// what changed (the edited pages first, as soon as they are rendered, then
-/// the pages that list or link to them), on failure keeps the last good site
-/// and announces the errors.
-fn rebuild(
-    shared: &Shared,
-    session: &mut Session,
-    changes: &Changes,
-    what: &str,
-    started: Instant,
-) {
-    let root = session.options().root.clone();
-    let mut first: Option<(Vec<String>, u128)> = None;
-    let mut on_first = |files: Vec<crate::render::OutputFile>| {
-        // Rendered pages only: nothing to read, nothing to fail.
-        let (update, _) = prepare(&root, files, changes);
-        let changed = apply(shared, update, None, false);
-        announce(shared, &changed, true);
-        // The express lane and then the rebuild's first phase may both come.
-        match &mut first {
-            None => first = Some((changed, started.elapsed().as_millis())),
-            Some((earlier, _)) => earlier.extend(changed),
-        }
-    };
-    let rebuilt = session.rebuild(changes, &mut on_first);
-    let search = session.take_search();
-    let result = rebuilt.and_then(|site| {
-        // Warnings once, at start; every rebuild would repeat them.
-        if what == "start" {
-            for w in &site.warnings {
-                tell!("{}\n", w.render(false));
-            }
-        }
-        let (update, unreadable) = prepare(&root, site.files, changes);
-        shared
-            .search_on
-            .store(search.is_some(), std::sync::atomic::Ordering::SeqCst);
-        let changed = apply(shared, update, Some(&site.all_paths), search.is_some());
-        if unreadable.is_empty() {
-            Ok((changed, site.rendered, search))
-        } else {
-            Err(unreadable)
-        }
-    });
-    let elapsed = started.elapsed().as_millis();
-    match result {
-        Ok((changed, rendered, search)) => {
-            // The first phase's pages were swapped in (and announced) already.
-            let edited = first.as_ref().map_or(&[][..], |(e, _)| e.as_slice());
-            let pages_changed = changed
-                .iter()
-                .chain(edited)
-                .filter(|p| p.ends_with(".html"))
-                .count();
-            let first_note = first.as_ref().map_or(String::new(), |(_, ms)| {
-                format!(
-                    " (edited page{} served in {ms} ms)",
-                    if edited.len() == 1 { "" } else { "s" }
-                )
-            });
-            say!(
-                "{what}: rebuilt in {elapsed} ms{first_note}, {rendered} file{} rendered, {pages_changed} page{} changed",
-                if rendered == 1 { "" } else { "s" },
-                if pages_changed == 1 { "" } else { "s" }
-            );
-            announce(shared, &changed, first.is_none());
-            let _ = shared.events.send(ServerEvent::Built {
-                milliseconds: elapsed,
-                rendered,
-            });
-            if let Some(batch) = search
-                && let Ok(indexer) = shared.indexer.lock()
-            {
-                let _ = indexer.send(batch);
-            }
-        }
-        Err(problems) => {
-            for d in &problems {
-                tell!("{}\n", d.render(false));
-            }
-            let errors: Vec<ErrorView> = problems
-                .iter()
-                .filter(|d| d.is_error())
-                .map(ErrorView::from)
-                .collect();
-            let nothing_built = shared.nothing_built();
-            say!(
-                "{what}: {} error{} after {elapsed} ms; {}",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
-                if nothing_built {
-                    "nothing has built yet: fix them and save, and the site is served"
-                } else {
-                    "still serving the last good build"
-                }
-            );
-            if let Ok(mut e) = shared.errors.write() {
-                e.clone_from(&errors);
-            }
-            let _ = shared.events.send(ServerEvent::Errors {
-                errors,
-                nothing_built,
-            });
-        }
-    }
-}
-
-/// Tells open pages what changed: a `reload` event (also after a broken build
-/// is fixed, so the overlay goes), with `css_only` when only stylesheets changed.
-fn announce(shared: &Shared, changed: &[String], may_clear_errors: bool) {
-    let had_errors = may_clear_errors
-        && shared
-            .errors
-            .write()
-            .map(|mut e| !std::mem::take(&mut *e).is_empty())
-            .unwrap_or(false);
-    if changed.is_empty() && !had_errors {
-        return;
-    }
-    let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-    let _ = shared.events.send(ServerEvent::Reload {
-        paths: changed.to_vec(),
-        css_only: css_only && !had_errors,
-    });
 }

@@ -61,6 +61,33 @@ pub(super) struct Last {
     pub(super) text_words: usize,
 }
 
+impl Last {
+    pub(super) fn new(
+        graph: SiteGraph,
+        urls: Arc<HashMap<String, String>>,
+        summaries: Vec<tera::Value>,
+        config: Config,
+        vocab: Vocabulary,
+        text_words: usize,
+    ) -> Self {
+        let index = graph
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source.rel_path.clone(), i))
+            .collect();
+        Last {
+            graph,
+            index,
+            urls,
+            summaries,
+            config,
+            vocab,
+            text_words,
+        }
+    }
+}
+
 /// A file under content/ as last read.
 pub(super) enum Entry {
     Source { hash: u64, parsed: Parsed },

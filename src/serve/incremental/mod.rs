@@ -7,6 +7,7 @@
 //! the express lane (`express`). Anything it cannot judge (site.toml, the
 //! first build, a watcher error) renders everything. No build stage imports it.
 
+mod changed;
 mod digest;
 mod express;
 mod memo;
@@ -21,12 +22,13 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::Sources;
 use crate::graph::{Page, Placement, SiteGraph};
-use crate::render::{OutputFile, Plan, RenderInput, Templates};
+use crate::render::{OutputFile, RenderInput, Templates};
 use crate::search::SearchBatch;
 use crate::vocab::Vocabulary;
 use crate::{
     BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, render, taxonomy,
 };
+use changed::{render_changed, summaries};
 use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
 use stamps::stamp_of;
 
@@ -161,21 +163,9 @@ impl Session {
         timer.mark("markdown");
         let (site, link_errors) = graph::link_and_order(pages, assets, &sources.unparsed);
         problems.extend(link_errors);
-        let templates = match cached_templates {
-            Some(t) => Ok(t),
-            None => template_files
-                .and_then(render::compile_templates)
-                .inspect(|t| {
-                    memo.uses = stamps::site_uses(t.sources());
-                }),
-        };
-        let mut templates = match templates.map_err(|e| problems.extend(e)).ok() {
-            Some(t) if !problems.iter().any(Diagnostic::is_error) => t,
-            compiled => {
-                // Keep what compiled for the next try.
-                memo.templates = compiled;
-                return Err(problems);
-            }
+        let templates = compile_templates(memo, cached_templates, template_files, &mut problems);
+        let Some(mut templates) = templates else {
+            return Err(problems);
         };
         timer.mark("links checked");
         let key = cross_link_key(&site);
@@ -184,13 +174,7 @@ impl Session {
             _ => taxonomy::cross_link(&site, &config, &vocab),
         };
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
-        let static_files = load::load_static(&root, &config.theme);
-        // Static files' names are in every page (`assets`): a new or removed
-        // one renders everything.
-        let names: Vec<&str> = static_files.iter().map(|f| f.rel_path.as_str()).collect();
-        let static_names = stamp_of(&names);
-        memo.render_all |= memo.static_names != Some(static_names);
-        memo.static_names = Some(static_names);
+        let static_files = load_static(memo, &root, &config.theme);
         let everything = memo.render_all;
         let summaries = summaries(
             memo,
@@ -231,20 +215,14 @@ impl Session {
         let pages = site.pages.len();
         memo.render_all = false;
         memo.last_ok = true;
-        memo.last = Some(Last {
-            index: site
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.source.rel_path.clone(), i))
-                .collect(),
-            graph: site,
+        memo.last = Some(Last::new(
+            site,
             urls,
-            summaries: summaries.values,
+            summaries.values,
             config,
             vocab,
             text_words,
-        });
+        ));
         Ok(RenderedSite {
             files,
             all_paths,
@@ -264,6 +242,41 @@ impl Session {
         }
         changes.clone()
     }
+}
+
+/// The templates: the last ones while no template changed, else compiled
+/// afresh (and scanned for what of `site` they read). None when they or the
+/// site have errors; what compiled is kept for the next try.
+fn compile_templates(
+    memo: &mut Memo,
+    cached: Option<Templates>,
+    files: Result<Vec<load::TemplateFile>, Vec<Diagnostic>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Templates> {
+    let templates = match cached {
+        Some(t) => Ok(t),
+        None => files.and_then(render::compile_templates).inspect(|t| {
+            memo.uses = stamps::site_uses(t.sources());
+        }),
+    };
+    match templates.map_err(|e| problems.extend(e)).ok() {
+        Some(t) if !problems.iter().any(Diagnostic::is_error) => Some(t),
+        compiled => {
+            memo.templates = compiled;
+            None
+        }
+    }
+}
+
+/// The static files. Their names are in every page (`assets`): a new or
+/// removed one renders everything.
+fn load_static(memo: &mut Memo, root: &Path, theme: &str) -> Vec<load::StaticFile> {
+    let static_files = load::load_static(root, theme);
+    let names: Vec<&str> = static_files.iter().map(|f| f.rel_path.as_str()).collect();
+    let static_names = stamp_of(&names);
+    memo.render_all |= memo.static_names != Some(static_names);
+    memo.static_names = Some(static_names);
+    static_files
 }
 
 /// The content table's sources (as `front::gather` sorts them) and assets.
@@ -334,119 +347,6 @@ fn render_bodies(
         })
         .collect();
     PageStamps { stamps, edited }
-}
-
-/// Every page's summary and its digest.
-struct Summaries {
-    values: Vec<tera::Value>,
-    digests: Vec<u64>,
-}
-
-/// `render::summaries`, reusing each page's summary (and its digest) while
-/// the page's stamp holds.
-fn summaries(
-    memo: &mut Memo,
-    site: &SiteGraph,
-    links: &taxonomy::CrossLinks,
-    config: &Config,
-    vocab: &Vocabulary,
-    page_stamps: &[u64],
-    everything: bool,
-) -> Summaries {
-    if everything {
-        memo.summaries.clear();
-    }
-    let known: Vec<Option<(tera::Value, u64)>> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(
-            |(i, p)| match memo.summaries.get(p.source.rel_path.as_str()) {
-                Some((stamp, v, d)) if *stamp == page_stamps[i] => Some((v.clone(), *d)),
-                _ => None,
-            },
-        )
-        .collect();
-    let known_values: Vec<Option<tera::Value>> = known
-        .iter()
-        .map(|k| k.as_ref().map(|(v, _)| v.clone()))
-        .collect();
-    let values = render::summaries(site, links, config, vocab, &known_values);
-    let digests: Vec<u64> = (0..values.len())
-        .into_par_iter()
-        .map(|i| match &known[i] {
-            Some((_, d)) => *d,
-            None => digest::digest(&values[i]),
-        })
-        .collect();
-    for (i, p) in site.pages.iter().enumerate() {
-        if known[i].is_none() {
-            let entry = (page_stamps[i], values[i].clone(), digests[i]);
-            memo.summaries.insert(p.source.rel_path.clone(), entry);
-        }
-    }
-    if memo.summaries.len() > site.pages.len() {
-        let live: std::collections::HashSet<&str> = site
-            .pages
-            .iter()
-            .map(|p| p.source.rel_path.as_str())
-            .collect();
-        memo.summaries.retain(|k, _| live.contains(k.as_str()));
-    }
-    Summaries { values, digests }
-}
-
-type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
-
-/// Renders the jobs of the plan whose stamp changed (all with
-/// `everything`): the edited pages first, handed to `first_phase`, then the
-/// rest. Returns the files, every path of the site and how many were rendered.
-fn render_changed(
-    memo: &mut Memo,
-    input: RenderInput,
-    templates: &mut Templates,
-    pages: &PageStamps,
-    listed: &[u64],
-    everything: bool,
-    first_phase: &mut dyn FnMut(Vec<OutputFile>),
-) -> Result<Delta, Vec<Diagnostic>> {
-    let mut timer = StageTimer::from_env();
-    let plan = Plan::new(input, templates)?;
-    timer.mark("  plan");
-    // Page jobs come first, so job k is page k.
-    let early: Vec<usize> = if everything {
-        Vec::new()
-    } else {
-        (0..input.graph.pages.len())
-            .filter(|&i| pages.edited[i])
-            .collect()
-    };
-    let done = plan.render(&early)?;
-    let mut rendered = done.len();
-    if !done.is_empty() {
-        first_phase(done);
-    }
-    timer.mark("  edited pages");
-    let stamps = stamps::job_stamps(&plan, &memo.uses, listed);
-    timer.mark("  stamps");
-    let paths = plan.paths();
-    let early_set: std::collections::HashSet<usize> = early.iter().copied().collect();
-    let todo: Vec<usize> = (0..plan.jobs().len())
-        .filter(|&k| {
-            !early_set.contains(&k)
-                && (everything || memo.jobs.get(paths[k].as_str()) != Some(&stamps[k]))
-        })
-        .collect();
-    let mut files = plan.render(&todo)?;
-    rendered += files.len();
-    for &k in early.iter().chain(&todo) {
-        memo.jobs.insert(paths[k].as_str().to_string(), stamps[k]);
-    }
-    // Forget pages that no longer exist, so a page that comes back renders.
-    let live: std::collections::HashSet<&str> = paths.iter().map(|p| p.as_str()).collect();
-    memo.jobs.retain(|p, _| live.contains(p.as_str()));
-    files.extend(plan.copies());
-    Ok((files, plan.all_paths(), rendered))
 }
 
 /// The pages to index, for serve's background indexer (which makes the
