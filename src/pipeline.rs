@@ -29,6 +29,9 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
             .map(|(rel, d)| (rel, Err(vec![d]))),
     );
     let sources = front::gather(parsed.iter().map(|(k, p)| (k.as_str(), p)), opts.drafts);
+    // Its sources are shared with the pages now; holding them here too would
+    // keep every source's text alive through the render (see `take_bodies`).
+    drop(parsed);
     problems.extend(sources.problems);
     timer.mark("front matter");
     let placement = graph::assign_urls(sources.sources, loaded.assets, &config);

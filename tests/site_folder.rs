@@ -110,7 +110,7 @@ fn a_site_broken_from_the_start_says_nothing_has_built_and_recovers() {
     assert!(data.contains("\"nothing_built\":true"), "{data}");
     // The first good save serves the site.
     site.write(PLAN, &plan);
-    events.wait_for("reload", "");
+    events.wait_for("reload", "/articles/plan/index.html");
     let (status, html) = server.get("/articles/plan/");
     assert_eq!(status, 200);
     assert!(html.contains("Before the marker, part one."));
@@ -171,10 +171,11 @@ fn init_with_a_relative_folder_then_build_and_serve_inside_it() {
         })
         .expect("init writes an article")
         .into_path();
+    let slug = article.file_stem().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(&article, format!("{text}\n\nPROBE from a fresh site.\n")).unwrap();
-    events.wait_for("reload", "index.html");
-    let slug = article.file_stem().unwrap().to_string_lossy().into_owned();
+    // (Not just any reload: the search index arriving sends one too.)
+    events.wait_for("reload", &format!("/articles/{slug}/index.html"));
     let (status, html) = server.get(&format!("/articles/{slug}/"));
     assert_eq!(status, 200);
     assert!(html.contains("PROBE from a fresh site."), "{html}");

@@ -107,135 +107,180 @@ pub fn build_checklists<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     taken_ids: &HashSet<String>,
 ) -> (Vec<Event<'a>>, Vec<Checklist>) {
-    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len() + 16);
-    let mut checklists: Vec<Checklist> = Vec::new();
-    let mut used: HashSet<String> = taken_ids.clone();
-    let mut heading: Option<(String, String)> = None; // (id, text) of the last heading
-    let mut in_heading: Option<(String, String)> = None;
-    // Inside a checklist: the list depth it started at, and the current depth.
-    let mut checklist_depth: Option<usize> = None;
-    let mut list_depth = 0usize;
-    let mut item_ids: HashSet<String> = HashSet::new();
-    // An open <label>: its inline nesting, and the item whose text it collects.
-    let mut label: Option<usize> = None;
     if !events
         .iter()
         .any(|(e, _)| matches!(e, Event::TaskListMarker(_)))
     {
-        return (events.into_iter().map(|(e, _)| e).collect(), checklists);
+        return (events.into_iter().map(|(e, _)| e).collect(), Vec::new());
     }
+    let mut b = Builder {
+        out: Vec::with_capacity(events.len() + 16),
+        checklists: Vec::new(),
+        used: taken_ids.clone(),
+        heading: None,
+        in_heading: None,
+        checklist_depth: None,
+        list_depth: 0,
+        item_ids: HashSet::new(),
+        label: None,
+    };
     for i in 0..events.len() {
         let event = events[i].0.clone();
-        // Close the label before the first block-level boundary after its text.
-        if let Some(nesting) = label.as_mut() {
-            let closes = match &event {
-                Event::Start(t) if is_inline(t) => {
-                    *nesting += 1;
-                    false
-                }
-                Event::End(t) if is_inline_end(t) && *nesting > 0 => {
-                    *nesting -= 1;
-                    false
-                }
-                Event::Start(_) | Event::End(_) => true,
-                _ => false,
-            };
-            if closes {
-                out.push(Event::InlineHtml(CowStr::from("</label>")));
-                label = None;
-            } else if let (Some(list), Event::Text(t) | Event::Code(t)) =
-                (checklists.last_mut(), &event)
-                && let Some(item) = list.items.last_mut()
-            {
-                item.text.push_str(t);
-            }
-        }
-        match &event {
+        b.close_label_before(&event);
+        let consumed = match &event {
             Event::Start(Tag::Heading { id, .. }) => {
-                in_heading = Some((id.as_deref().unwrap_or_default().to_string(), String::new()));
+                b.in_heading = Some((id.as_deref().unwrap_or_default().to_string(), String::new()));
+                false
             }
-            Event::Text(t) | Event::Code(t) if in_heading.is_some() => {
-                if let Some((_, text)) = in_heading.as_mut() {
+            Event::Text(t) | Event::Code(t) if b.in_heading.is_some() => {
+                if let Some((_, text)) = b.in_heading.as_mut() {
                     text.push_str(t);
                 }
+                false
             }
-            Event::End(TagEnd::Heading(_)) => heading = in_heading.take(),
+            Event::End(TagEnd::Heading(_)) => {
+                b.heading = b.in_heading.take();
+                false
+            }
             Event::Start(Tag::List(_)) => {
-                if checklist_depth.is_none() && contains_task(&events, i) {
-                    let (base, title) = match &heading {
-                        Some((id, text)) if !id.is_empty() => {
-                            (format!("checklist-{id}"), text.trim().to_string())
-                        }
-                        _ => (
-                            format!("checklist-{}", checklists.len() + 1),
-                            "Checklist".to_string(),
-                        ),
-                    };
-                    let id = unique(base, &mut used);
-                    let attr = escape(&id);
-                    out.push(Event::Html(CowStr::from(format!(
-                        "<form class=\"checklist\" id=\"{attr}\" data-checklist=\"{attr}\">\n"
-                    ))));
-                    checklists.push(Checklist {
-                        id,
-                        title,
-                        items: Vec::new(),
-                    });
-                    checklist_depth = Some(list_depth);
-                    item_ids.clear();
+                if b.checklist_depth.is_none() && contains_task(&events, i) {
+                    b.open_checklist();
                 }
-                list_depth += 1;
+                b.list_depth += 1;
+                false
             }
             Event::End(TagEnd::List(_)) => {
-                list_depth -= 1;
-                if checklist_depth == Some(list_depth) {
-                    out.push(event);
-                    if let Some(list) = checklists.last() {
-                        let done = list.items.iter().filter(|i| i.checked).count();
-                        let total = list.items.len();
-                        out.push(Event::Html(CowStr::from(format!(
-                            "<p class=\"checklist-status\"><span class=\"checklist-progress\" aria-live=\"polite\">{done} of {total} done</span> <button type=\"reset\" class=\"checklist-reset\">Reset</button></p>\n</form>\n"
-                        ))));
-                    }
-                    checklist_depth = None;
-                    continue;
-                }
+                b.list_depth -= 1;
+                b.checklist_depth == Some(b.list_depth) && b.close_checklist(&event)
             }
-            Event::TaskListMarker(checked) => {
-                if let (Some(start), Some(list)) = (checklist_depth, checklists.last_mut()) {
-                    // The item's id needs its text, which follows the marker.
-                    let text = item_text(&events[i + 1..]);
-                    let base = format!("{}--{}", list.id, short_slug(&text, 48));
-                    let id = unique(base, &mut item_ids);
-                    used.insert(id.clone());
-                    let attr = escape(&id);
-                    out.push(Event::InlineHtml(CowStr::from(format!(
-                        "<label class=\"task\" for=\"{attr}\"><input type=\"checkbox\" id=\"{attr}\"{}> ",
-                        if *checked { " checked" } else { "" }
-                    ))));
-                    list.items.push(ChecklistItem {
-                        id,
-                        text: String::new(),
-                        checked: *checked,
-                        depth: list_depth.saturating_sub(start + 1),
-                    });
-                    label = Some(0);
-                    continue;
-                }
-            }
-            _ => {}
+            Event::TaskListMarker(checked) => b.task(*checked, &events[i + 1..]),
+            _ => false,
+        };
+        if !consumed {
+            b.out.push(event);
         }
-        out.push(event);
     }
-    if label.is_some() {
-        out.push(Event::InlineHtml(CowStr::from("</label>")));
+    if b.label.is_some() {
+        b.out.push(Event::InlineHtml(CowStr::from("</label>")));
     }
-    for list in &mut checklists {
+    for list in &mut b.checklists {
         for item in &mut list.items {
             item.text = item.text.trim().to_string();
         }
     }
-    (out, checklists)
+    (b.out, b.checklists)
+}
+
+/// `build_checklists`' state while it walks the events.
+struct Builder<'a> {
+    out: Vec<Event<'a>>,
+    checklists: Vec<Checklist>,
+    /// Ids taken on the page so far.
+    used: HashSet<String>,
+    /// (id, text) of the last heading, and of the one being read.
+    heading: Option<(String, String)>,
+    in_heading: Option<(String, String)>,
+    /// Inside a checklist: the list depth it started at; and the current depth.
+    checklist_depth: Option<usize>,
+    list_depth: usize,
+    item_ids: HashSet<String>,
+    /// An open <label>: its inline nesting (it collects the item's text).
+    label: Option<usize>,
+}
+
+impl<'a> Builder<'a> {
+    /// Closes the label before the first block-level boundary after its
+    /// text; until then, collects the item's text.
+    fn close_label_before(&mut self, event: &Event<'a>) {
+        let Some(nesting) = self.label.as_mut() else {
+            return;
+        };
+        let closes = match event {
+            Event::Start(t) if is_inline(t) => {
+                *nesting += 1;
+                false
+            }
+            Event::End(t) if is_inline_end(t) && *nesting > 0 => {
+                *nesting -= 1;
+                false
+            }
+            Event::Start(_) | Event::End(_) => true,
+            _ => false,
+        };
+        if closes {
+            self.out.push(Event::InlineHtml(CowStr::from("</label>")));
+            self.label = None;
+        } else if let (Some(list), Event::Text(t) | Event::Code(t)) =
+            (self.checklists.last_mut(), event)
+            && let Some(item) = list.items.last_mut()
+        {
+            item.text.push_str(t);
+        }
+    }
+
+    /// A list with a task in it starts a checklist, named for the heading above.
+    fn open_checklist(&mut self) {
+        let (base, title) = match &self.heading {
+            Some((id, text)) if !id.is_empty() => {
+                (format!("checklist-{id}"), text.trim().to_string())
+            }
+            _ => (
+                format!("checklist-{}", self.checklists.len() + 1),
+                "Checklist".to_string(),
+            ),
+        };
+        let id = unique(base, &mut self.used);
+        let attr = escape(&id);
+        self.out.push(Event::Html(CowStr::from(format!(
+            "<form class=\"checklist\" id=\"{attr}\" data-checklist=\"{attr}\">\n"
+        ))));
+        self.checklists.push(Checklist {
+            id,
+            title,
+            items: Vec::new(),
+        });
+        self.checklist_depth = Some(self.list_depth);
+        self.item_ids.clear();
+    }
+
+    /// The checklist's list ends: its status line and Reset button follow.
+    fn close_checklist(&mut self, end: &Event<'a>) -> bool {
+        self.out.push(end.clone());
+        if let Some(list) = self.checklists.last() {
+            let done = list.items.iter().filter(|i| i.checked).count();
+            let total = list.items.len();
+            self.out.push(Event::Html(CowStr::from(format!(
+                "<p class=\"checklist-status\"><span class=\"checklist-progress\" aria-live=\"polite\">{done} of {total} done</span> <button type=\"reset\" class=\"checklist-reset\">Reset</button></p>\n</form>\n"
+            ))));
+        }
+        self.checklist_depth = None;
+        true
+    }
+
+    /// A task's box, with a label around its text. `rest`: the events after
+    /// the marker (the item's id needs its text). False outside a checklist.
+    fn task(&mut self, checked: bool, rest: &[(Event, Range<usize>)]) -> bool {
+        let (Some(start), Some(list)) = (self.checklist_depth, self.checklists.last_mut()) else {
+            return false;
+        };
+        let text = item_text(rest);
+        let base = format!("{}--{}", list.id, short_slug(&text, 48));
+        let id = unique(base, &mut self.item_ids);
+        self.used.insert(id.clone());
+        let attr = escape(&id);
+        self.out.push(Event::InlineHtml(CowStr::from(format!(
+            "<label class=\"task\" for=\"{attr}\"><input type=\"checkbox\" id=\"{attr}\"{}> ",
+            if checked { " checked" } else { "" }
+        ))));
+        list.items.push(ChecklistItem {
+            id,
+            text: String::new(),
+            checked,
+            depth: self.list_depth.saturating_sub(start + 1),
+        });
+        self.label = Some(0);
+        true
+    }
 }
 
 /// The plain text of an item, from just after its marker to its first block boundary.

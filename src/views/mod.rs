@@ -11,8 +11,12 @@ use crate::taxonomy::CrossLinks;
 use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 
 mod checklists;
+mod listed;
+mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
+pub use listed::{LISTED, LISTED_INDEX, Listed};
+pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};
 
 #[derive(Serialize)]
 pub struct ConfigView<'a> {
@@ -94,85 +98,6 @@ pub struct SectionView<'a> {
     pub pages: Vec<Listed>,
     pub subsections: Vec<LinkView<'a>>,
     pub extra: &'a serde_json::Value,
-}
-
-/// A term in lists: the home page, `/levels/`, `site.levels`.
-#[derive(Serialize)]
-pub struct TermSummaryView<'a> {
-    pub slug: &'a str,
-    pub name: &'a str,
-    pub description: &'a str,
-    pub url: String,
-    pub count: usize,
-    /// Levels only (none for attitudes and practices).
-    pub number: Option<u32>,
-    pub work: Option<&'a str>,
-    pub management: Option<&'a str>,
-    pub explanation: Option<&'a str>,
-    /// The newest articles with this term (at most 3).
-    pub latest: Vec<LinkView<'a>>,
-}
-
-/// A term's own page.
-#[derive(Serialize)]
-pub struct TermView<'a> {
-    #[serde(flatten)]
-    pub summary: TermSummaryView<'a>,
-    pub permalink: String,
-    pub pages: Vec<Listed>,
-    /// Levels only: the neighbouring levels.
-    pub previous_level: Option<LinkView<'a>>,
-    pub next_level: Option<LinkView<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct TaxonomyView<'a> {
-    /// `levels`, `attitudes` or `practices`.
-    pub kind: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
-    pub url: String,
-    pub permalink: String,
-    pub terms: Vec<TermSummaryView<'a>>,
-}
-
-/// A taxonomy's title and description, as its list page shows them.
-pub fn taxonomy_text(kind: TaxonomyKind) -> (&'static str, &'static str) {
-    match kind {
-        TaxonomyKind::Level => (
-            "Levels",
-            "Interdependence levels: how much the members of a team depend on each other, and how that work is coordinated.",
-        ),
-        TaxonomyKind::Attitude => ("Attitudes", "The attitudes that make collaboration work."),
-        TaxonomyKind::Practice => ("Practices", "Concrete habits a coach teaches."),
-    }
-}
-
-/// Page `index`'s summary in a list. It serializes as the summary itself
-/// (templates see no difference); a serializer that knows the name `LISTED`
-/// may read `LISTED_INDEX` there and stand in what it already has for that
-/// page's summary (serve's stamps do, so a summary listed on many pages is
-/// taken in once per rebuild, not once per list).
-#[derive(Clone)]
-pub struct Listed {
-    pub index: usize,
-    pub value: tera::Value,
-}
-
-/// The newtype name a `Listed` serializes under.
-pub const LISTED: &str = "huddle::Listed";
-
-thread_local! {
-    /// The index of the `Listed` being serialized on this thread, for the
-    /// serializer's `serialize_newtype_struct(LISTED, ..)`.
-    pub static LISTED_INDEX: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
-}
-
-impl Serialize for Listed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        LISTED_INDEX.with(|slot| slot.set(Some(self.index)));
-        serializer.serialize_newtype_struct(LISTED, &self.value)
-    }
 }
 
 /// Builds views; borrows the graph, the cross-links and the settings.
@@ -415,90 +340,5 @@ impl<'a> Views<'a> {
             url: self.url(&p.path),
         }));
         menu
-    }
-
-    /// Every term of a taxonomy with its count (and level details).
-    pub fn terms(&self, kind: TaxonomyKind) -> Vec<TermSummaryView<'a>> {
-        let latest = |members: &[usize]| members.iter().take(3).map(|&i| self.link(i)).collect();
-        let postings = self.links.terms.postings(kind);
-        match kind {
-            TaxonomyKind::Level => self
-                .vocab
-                .levels
-                .iter()
-                .zip(postings)
-                .map(|(l, members)| TermSummaryView {
-                    slug: &l.slug,
-                    name: &l.name,
-                    description: &l.work,
-                    url: self.url(&format!("levels/{}/", l.slug)),
-                    count: members.len(),
-                    number: Some(l.number),
-                    work: Some(&l.work),
-                    management: Some(&l.management),
-                    explanation: Some(&l.explanation),
-                    latest: latest(members),
-                })
-                .collect(),
-            _ => self
-                .vocab
-                .terms(kind)
-                .iter()
-                .zip(postings)
-                .map(|(t, members)| TermSummaryView {
-                    slug: &t.slug,
-                    name: &t.name,
-                    description: &t.description,
-                    url: self.url(&format!("{}/{}/", kind.plural(), t.slug)),
-                    count: members.len(),
-                    number: None,
-                    work: None,
-                    management: None,
-                    explanation: None,
-                    latest: latest(members),
-                })
-                .collect(),
-        }
-    }
-
-    pub fn taxonomy(&self, kind: TaxonomyKind) -> TaxonomyView<'a> {
-        let (title, description) = taxonomy_text(kind);
-        let plural = kind.plural();
-        TaxonomyView {
-            kind: plural,
-            title,
-            description,
-            url: self.url(&format!("{plural}/")),
-            permalink: self.permalink(&format!("{plural}/")),
-            terms: self.terms(kind),
-        }
-    }
-
-    /// The page of term `index` of taxonomy `kind`.
-    pub fn term(&self, kind: TaxonomyKind, index: usize) -> TermView<'a> {
-        let mut terms = self.terms(kind);
-        let count = terms.len();
-        let neighbour = |t: &TermSummaryView<'a>| LinkView {
-            title: t.name,
-            url: t.url.clone(),
-        };
-        let (previous_level, next_level) = if kind == TaxonomyKind::Level {
-            (
-                index.checked_sub(1).map(|p| neighbour(&terms[p])),
-                (index + 1 < count).then(|| neighbour(&terms[index + 1])),
-            )
-        } else {
-            (None, None)
-        };
-        let members = &self.links.terms.postings(kind)[index];
-        let summary = terms.swap_remove(index);
-        let permalink = self.permalink(&format!("{}/{}/", kind.plural(), summary.slug));
-        TermView {
-            summary,
-            permalink,
-            pages: members.iter().map(|&i| self.listed(i)).collect(),
-            previous_level,
-            next_level,
-        }
     }
 }

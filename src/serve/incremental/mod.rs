@@ -129,7 +129,7 @@ impl Session {
         let root = self.opts.root.clone();
         let mut timer = StageTimer::from_env();
         let (config, vocab) = pipeline::settings(&self.opts)?;
-        let changes = self.check_settings(&config, changes);
+        let changes = self.check_settings(changes);
         let memo = &mut self.memo;
         // Until this run succeeds, the last render is not what is served.
         memo.last_ok = false;
@@ -233,8 +233,12 @@ impl Session {
     }
 
     /// New settings make every memo stale: then the change is "everything".
-    fn check_settings(&mut self, config: &Config, changes: &Changes) -> Changes {
-        let settings = stamp_of(&format!("{config:?} {}", self.opts.drafts));
+    fn check_settings(&mut self, changes: &Changes) -> Changes {
+        // Everything `Config` holds comes from site.toml and the options, so
+        // their bytes are the settings' stamp.
+        let site_toml = std::fs::read(self.opts.root.join(crate::config::CONFIG_FILE)).ok();
+        let o = &self.opts;
+        let settings = stamp_of(&(site_toml, &o.base_url, o.drafts, o.dev_server));
         if self.memo.settings != Some(settings) {
             self.memo.reset();
             self.memo.settings = Some(settings);

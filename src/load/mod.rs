@@ -10,6 +10,10 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 
+mod theme;
+
+pub use theme::{embedded_files, load_static, load_templates};
+
 /// The default theme, built into the binary so a site needs no theme folder.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -243,150 +247,6 @@ fn read_files(root: &Path, files: Vec<(String, PathBuf)>) -> LoadedContent {
                 out.unreadable.push((rel_path, problem));
             }
         }
-    }
-    out
-}
-
-/// The theme's templates, then the site's `templates/` overriding them by name.
-pub fn load_templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnostic>> {
-    let mut by_name: std::collections::BTreeMap<String, TemplateFile> = Default::default();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let theme_dir = root.join("themes").join(theme);
-    if theme_dir.is_dir() {
-        read_template_dir(
-            root,
-            &theme_dir.join("templates"),
-            &mut by_name,
-            &mut errors,
-            &mut warnings,
-        );
-    } else if theme == "default" {
-        if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
-            for file in embedded_files(dir) {
-                let name = file
-                    .path()
-                    .strip_prefix("templates")
-                    .unwrap_or(file.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = String::from_utf8_lossy(file.contents()).into_owned();
-                by_name.insert(
-                    name.clone(),
-                    TemplateFile {
-                        display_path: format!("(built-in default theme) templates/{name}"),
-                        name,
-                        text,
-                    },
-                );
-            }
-        }
-    } else {
-        errors.push(
-            Diagnostic::file_error(
-                "site.toml",
-                format!("theme `{theme}` not found: there is no folder themes/{theme}/"),
-            )
-            .with_help("set theme = \"default\" or add the theme's folder under themes/"),
-        );
-    }
-    read_template_dir(
-        root,
-        &root.join("templates"),
-        &mut by_name,
-        &mut errors,
-        &mut warnings,
-    );
-    if errors.is_empty() {
-        Ok(by_name.into_values().collect())
-    } else {
-        Err(errors)
-    }
-}
-
-fn read_template_dir(
-    root: &Path,
-    dir: &Path,
-    into: &mut std::collections::BTreeMap<String, TemplateFile>,
-    errors: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
-) {
-    for (name, abs) in walk_files(dir, root, warnings) {
-        let display_path = display_path(root, &abs);
-        match std::fs::read(&abs).map(String::from_utf8) {
-            Ok(Ok(text)) => {
-                into.insert(
-                    name.clone(),
-                    TemplateFile {
-                        name,
-                        display_path,
-                        text,
-                    },
-                );
-            }
-            Ok(Err(_)) => errors.push(
-                Diagnostic::file_error(display_path, "template is not valid UTF-8")
-                    .with_help("save it as UTF-8"),
-            ),
-            Err(e) => errors.push(Diagnostic::file_error(
-                display_path,
-                format!("cannot read template: {e}"),
-            )),
-        }
-    }
-}
-
-/// The theme's static files, then the site's `static/` on top of them.
-pub fn load_static(root: &Path, theme: &str) -> Vec<StaticFile> {
-    let mut by_path: std::collections::BTreeMap<String, StaticFile> = Default::default();
-    let mut warnings = Vec::new();
-    let theme_dir = root.join("themes").join(theme);
-    if theme_dir.is_dir() {
-        for (rel_path, abs) in walk_files(&theme_dir.join("static"), root, &mut warnings) {
-            by_path.insert(
-                rel_path.clone(),
-                StaticFile {
-                    rel_path,
-                    source: FileSource::Disk(abs),
-                },
-            );
-        }
-    } else if theme == "default"
-        && let Some(dir) = DEFAULT_THEME.get_dir("static")
-    {
-        for file in embedded_files(dir) {
-            let rel_path = file
-                .path()
-                .strip_prefix("static")
-                .unwrap_or(file.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            by_path.insert(
-                rel_path.clone(),
-                StaticFile {
-                    rel_path,
-                    source: FileSource::Embedded(file.contents()),
-                },
-            );
-        }
-    }
-    for (rel_path, abs) in walk_files(&root.join("static"), root, &mut warnings) {
-        by_path.insert(
-            rel_path.clone(),
-            StaticFile {
-                rel_path,
-                source: FileSource::Disk(abs),
-            },
-        );
-    }
-    by_path.into_values().collect()
-}
-
-/// Every file of an embedded folder, recursively.
-pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
-    let mut out: Vec<_> = dir.files().collect();
-    for sub in dir.dirs() {
-        out.extend(embedded_files(sub));
     }
     out
 }

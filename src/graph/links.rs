@@ -1,0 +1,202 @@
+//! The second half of the graph: with bodies rendered, every internal link
+//! and anchor is checked (with the closest match as a suggestion), the link
+//! edges kept for backlinks, and the articles ordered newest first.
+
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+use crate::markdown::InternalLink;
+
+/// One page's link edges (from, to) and link errors.
+type PageLinks = (Vec<(usize, usize)>, Vec<Diagnostic>);
+
+/// Second half: with bodies rendered, check every internal link and anchor, and
+/// order the articles. `unparsed` are sources that failed earlier (links to them
+/// are not reported again).
+pub fn link_and_order(
+    pages: Vec<Page>,
+    assets: Vec<PlacedAsset>,
+    unparsed: &HashSet<String>,
+) -> (SiteGraph, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let targets = Targets {
+        pages: &pages,
+        index: pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source.rel_path.as_str(), i))
+            .collect(),
+        assets: assets.iter().map(|a| a.asset.rel_path.as_str()).collect(),
+        unparsed,
+        sorted: std::sync::OnceLock::new(),
+    };
+    // Each page's links are checked on their own, in parallel; the results
+    // are gathered in page order, so errors and edges come in a stable order.
+    let checked: Vec<PageLinks> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(from, page)| targets.check(from, page))
+        .collect();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (mut e, mut d) in checked {
+        edges.append(&mut e);
+        errors.append(&mut d);
+    }
+    let mut articles: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_article && p.kind == PageKind::Page)
+        .map(|(i, _)| i)
+        .collect();
+    articles.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+    let section_pages = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind != PageKind::Page)
+        .map(|(i, p)| (p.section_dir.clone(), i))
+        .collect();
+    let graph = SiteGraph {
+        pages,
+        assets,
+        articles,
+        section_pages,
+        link_edges: edges,
+    };
+    (graph, errors)
+}
+
+/// What links can point at: the pages by content path, the assets, and the
+/// sources that failed earlier.
+struct Targets<'p> {
+    pages: &'p [Page],
+    index: HashMap<&'p str, usize>,
+    assets: HashSet<&'p str>,
+    unparsed: &'p HashSet<String>,
+    /// For "did you mean" only: sorted once, and only if a link is broken.
+    sorted: std::sync::OnceLock<Vec<&'p str>>,
+}
+
+impl Targets<'_> {
+    /// Page `from`'s link edges and broken links and anchors.
+    fn check(&self, from: usize, page: &Page) -> PageLinks {
+        let mut edges = Vec::new();
+        let mut errors = Vec::new();
+        for link in &page.body.links {
+            let target_page = match &link.target {
+                None if link.resolved => Some(page),
+                None => continue, // a URL path (`/about/`); see the render stage
+                Some(t) if self.unparsed.contains(t) => continue,
+                Some(t) => match self.index.get(t.as_str()) {
+                    Some(&i) => {
+                        if i != from {
+                            edges.push((from, i));
+                        }
+                        Some(&self.pages[i])
+                    }
+                    None if self.assets.contains(t.as_str()) => None,
+                    None => {
+                        errors.push(self.broken_link(page, link, t));
+                        continue;
+                    }
+                },
+            };
+            if let (Some(target), Some(anchor)) = (target_page, &link.anchor)
+                && !target.body.heading_ids.contains(anchor)
+                && !is_footnote_anchor(anchor, &target.body.html)
+            {
+                errors.push(broken_anchor(page, link, target, anchor));
+            }
+        }
+        (edges, errors)
+    }
+
+    fn broken_link(&self, page: &Page, link: &InternalLink, target: &str) -> Diagnostic {
+        let sorted = self.sorted.get_or_init(|| {
+            let mut all: Vec<&str> = self.index.keys().copied().collect();
+            all.sort_unstable();
+            all
+        });
+        let others = sorted
+            .iter()
+            .copied()
+            .filter(|c| *c != page.source.rel_path);
+        let help = match closest(target, others) {
+            Some(best) => format!("did you mean `{}`? (link paths are relative to this file, or start with @/ for content/)", relative_hint(&page.source.rel_path, best)),
+            None => "link to a Markdown file under content/, relative to this file (`other.md`, `../guides/x.md`) or from content/ (`@/articles/x.md`)".into(),
+        };
+        link_error(
+            page,
+            link,
+            format!(
+                "broken link `{}`: there is no content/{target}",
+                link.written
+            ),
+            help,
+        )
+    }
+}
+
+fn broken_anchor(page: &Page, link: &InternalLink, target: &Page, anchor: &str) -> Diagnostic {
+    let mut ids: Vec<&str> = target.body.heading_ids.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    let help = match closest(anchor, ids.iter().copied()) {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None if ids.is_empty() => {
+            format!("{} has no headings to link to", target.source.display_path)
+        }
+        None => format!(
+            "headings in {}: {}",
+            target.source.display_path,
+            ids.iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let message = format!(
+        "broken anchor `{}`: {} has no heading with id `{anchor}`",
+        link.written, target.source.display_path
+    );
+    link_error(page, link, message, help)
+}
+
+fn link_error(page: &Page, link: &InternalLink, message: String, help: String) -> Diagnostic {
+    Diagnostic::at(
+        &page.source.display_path,
+        &page.source.text,
+        link.span.clone(),
+        message,
+    )
+    .with_help(help)
+}
+
+fn is_footnote_anchor(anchor: &str, html: &str) -> bool {
+    html.contains(&format!("id=\"{anchor}\""))
+}
+
+/// `best` written relative to the folder of `from`, as a writer would type it.
+fn relative_hint(from: &str, best: &str) -> String {
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(_, d)| d.to_vec())
+        .unwrap_or_default();
+    let to: Vec<&str> = best.split('/').collect();
+    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_hint_walks_up_and_down() {
+        assert_eq!(relative_hint("articles/a.md", "articles/b.md"), "b.md");
+        assert_eq!(relative_hint("articles/a.md", "about.md"), "../about.md");
+        assert_eq!(relative_hint("about.md", "articles/b.md"), "articles/b.md");
+    }
+}
