@@ -9,7 +9,7 @@ use super::jobs::{JobData, JobView, job_path, page_data};
 use super::*;
 use crate::feeds::AliasView;
 use crate::graph::sections;
-use crate::views::LinkView;
+use crate::views::{LinkView, Listed};
 use crate::vocab::TaxonomyKind;
 
 /// Every output file of a render, ready to render.
@@ -27,8 +27,9 @@ pub struct Plan<'a> {
     static_paths: Vec<String>,
     /// The few articles' bodies the feeds show (page jobs may free theirs).
     feed_bodies: HashMap<usize, String>,
-    /// The global `site` variable, by part.
+    /// The global `site` variable, by part, and its `articles` as listed.
     site: BTreeMap<&'static str, tera::Value>,
+    site_articles: Vec<Listed>,
 }
 
 impl<'a> Plan<'a> {
@@ -45,7 +46,7 @@ impl<'a> Plan<'a> {
             &input.config.base_path,
             !input.config.dev_server,
         );
-        let site = set_globals(&views, templates, &static_urls);
+        let (site, site_articles) = set_globals(&views, templates, &static_urls);
         let templates: &'a Templates = templates;
         let aliases = crate::feeds::aliases(&views);
         let mut positions = vec![None; graph.pages.len()];
@@ -69,6 +70,7 @@ impl<'a> Plan<'a> {
             static_paths,
             feed_bodies: HashMap::new(),
             site,
+            site_articles,
         };
         if let Some(dup) = crate::first_duplicate(&plan.all_paths()) {
             return Err(vec![crate::duplicate_output(&dup)]);
@@ -222,6 +224,16 @@ impl<'a> Plan<'a> {
         self.with_job_data(k, true, |data| data.render(self.templates, path))
     }
 
+    /// The site graph the plan renders.
+    pub fn graph(&self) -> &'a SiteGraph {
+        self.input.graph
+    }
+
+    /// `site.articles`, marked with their pages (see `views::Listed`).
+    pub fn site_articles(&self) -> &[Listed] {
+        &self.site_articles
+    }
+
     /// The global `site` variable's parts, by name (`menu`, `articles`, ...).
     pub fn site_parts(&self) -> &BTreeMap<&'static str, tera::Value> {
         &self.site
@@ -260,7 +272,7 @@ fn set_globals(
     views: &Views,
     templates: &mut Templates,
     static_urls: &BTreeMap<String, String>,
-) -> BTreeMap<&'static str, tera::Value> {
+) -> (BTreeMap<&'static str, tera::Value>, Vec<Listed>) {
     let (config, graph) = (views.config, views.graph);
     let global = templates.tera.global_context();
     global.insert("config", &views.config_view());
@@ -276,24 +288,22 @@ fn set_globals(
         .map(|p| LinkView {
             title: &p.source.meta.title,
             url: views.url(&p.path),
+            page: None,
         })
         .collect();
     fn value(v: &impl serde::Serialize) -> tera::Value {
         tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::none())
     }
-    let articles: Vec<tera::Value> = graph
-        .articles
-        .iter()
-        .map(|&i| views.listed(i).value)
-        .collect();
+    let articles: Vec<Listed> = graph.articles.iter().map(|&i| views.listed(i)).collect();
     // Built from the shared summaries, not re-serialized: cheap at any size.
+    let listed: Vec<tera::Value> = articles.iter().map(|l| l.value.clone()).collect();
     let mut site: BTreeMap<&'static str, tera::Value> = BTreeMap::new();
     site.insert("menu", value(&views.menu()));
-    site.insert("articles", tera::Value::from(articles));
+    site.insert("articles", tera::Value::from(listed));
     site.insert("sections", value(&site_sections));
     for kind in TaxonomyKind::ALL {
         site.insert(kind.plural(), value(&views.terms(kind)));
     }
     global.insert_value("site", tera::Value::from(site.clone()));
-    site
+    (site, articles)
 }

@@ -15,7 +15,7 @@ mod listed;
 mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
-pub use listed::{LISTED, LISTED_INDEX, Listed};
+pub use listed::{LINKED, LISTED, LinkView, Listed, MARKED_PAGE};
 pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};
 
 #[derive(Serialize)]
@@ -65,12 +65,6 @@ pub struct PageSummaryView<'a> {
     pub practices: Vec<TagView<'a>>,
     pub extra: &'a serde_json::Value,
     pub draft: bool,
-}
-
-#[derive(Serialize, Clone)]
-pub struct LinkView<'a> {
-    pub title: &'a str,
-    pub url: String,
 }
 
 /// A whole page, for page.html.
@@ -125,6 +119,7 @@ impl<'a> Views<'a> {
         LinkView {
             title: &p.source.meta.title,
             url: self.url(&p.path),
+            page: Some(i),
         }
     }
 
@@ -235,13 +230,15 @@ impl<'a> Views<'a> {
     }
 
     fn breadcrumbs(&self, page: &'a Page) -> Vec<LinkView<'a>> {
-        let mut crumbs = vec![LinkView {
-            title: "Home",
-            url: self.url(""),
-        }];
-        if let Some(&home) = self.graph.section_pages.get("") {
-            crumbs[0].title = &self.graph.pages[home].source.meta.title;
-        }
+        let home = match self.graph.section_pages.get("") {
+            Some(&home) => self.link(home),
+            None => LinkView {
+                title: "Home",
+                url: self.url(""),
+                page: None,
+            },
+        };
+        let mut crumbs = vec![home];
         let mut dir = String::new();
         for segment in page.section_dir.split('/').filter(|s| !s.is_empty()) {
             if !dir.is_empty() {
@@ -295,6 +292,7 @@ impl<'a> Views<'a> {
         let mut menu = vec![LinkView {
             title: "Home",
             url: self.url(""),
+            page: None,
         }];
         let top_level = |p: &&Page| {
             !p.source
@@ -313,19 +311,23 @@ impl<'a> Views<'a> {
         menu.extend(sections.into_iter().map(|p| LinkView {
             title: &p.source.meta.title,
             url: self.url(&p.path),
+            page: None,
         }));
         menu.extend(TaxonomyKind::ALL.iter().map(|kind| LinkView {
             title: taxonomy_text(*kind).0,
             url: self.url(&format!("{}/", kind.plural())),
+            page: None,
         }));
         menu.push(LinkView {
             title: "Checklists",
             url: self.url("checklists/"),
+            page: None,
         });
         if self.config.search.enabled {
             menu.push(LinkView {
                 title: "Search",
                 url: self.url("search/"),
+                page: None,
             });
         }
         let mut pages: Vec<&Page> = self
@@ -338,6 +340,7 @@ impl<'a> Views<'a> {
         menu.extend(pages.into_iter().map(|p| LinkView {
             title: &p.source.meta.title,
             url: self.url(&p.path),
+            page: None,
         }));
         menu
     }

@@ -123,6 +123,7 @@ impl<'a> Views<'a> {
         let neighbour = |t: &TermSummaryView<'a>| LinkView {
             title: t.name,
             url: t.url.clone(),
+            page: None,
         };
         let (previous_level, next_level) = if kind == TaxonomyKind::Level {
             (

@@ -74,6 +74,20 @@ pub(super) fn summaries(
     Summaries { values, digests }
 }
 
+/// What changed since the last good render, as `render_changed` needs it.
+#[derive(Clone, Copy)]
+pub(super) struct SinceLast<'a> {
+    /// Every page's stamp, and which were edited.
+    pub(super) pages: &'a PageStamps,
+    /// The digest of every page's summary.
+    pub(super) listed: &'a [u64],
+    /// Render everything (settings, templates, static names, the first build).
+    pub(super) everything: bool,
+    /// The same pages at the same URLs with the same cross-links, and the
+    /// last run was good (see `stamps::Unchanged`).
+    pub(super) same_structure: bool,
+}
+
 type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
 
 /// Renders the jobs of the plan whose stamp changed (all with
@@ -83,11 +97,15 @@ pub(super) fn render_changed(
     memo: &mut Memo,
     input: RenderInput,
     templates: &mut Templates,
-    pages: &PageStamps,
-    listed: &[u64],
-    everything: bool,
+    since: &SinceLast,
     first_phase: &mut dyn FnMut(Vec<OutputFile>),
 ) -> Result<Delta, Vec<Diagnostic>> {
+    let SinceLast {
+        pages,
+        listed,
+        everything,
+        same_structure,
+    } = *since;
     let mut timer = StageTimer::from_env();
     let plan = Plan::new(input, templates)?;
     timer.mark("  plan");
@@ -105,7 +123,16 @@ pub(super) fn render_changed(
         first_phase(done);
     }
     timer.mark("  edited pages");
-    let stamps = stamps::job_stamps(&plan, &memo.uses, listed);
+    let unchanged = (same_structure && !everything && memo.page_stamps.len() == pages.stamps.len())
+        .then(|| stamps::Unchanged {
+            jobs: &memo.page_jobs,
+            then: &memo.page_stamps,
+            now: &pages.stamps,
+        });
+    let (stamps, learned) = stamps::job_stamps(&plan, &memo.uses, listed, unchanged.as_ref());
+    if std::env::var_os("HUDDLE_TIMINGS").is_some() {
+        eprintln!("timing:   ({} page views digested afresh)", learned.len());
+    }
     timer.mark("  stamps");
     let paths = plan.paths();
     let early_set: std::collections::HashSet<usize> = early.iter().copied().collect();
@@ -123,6 +150,9 @@ pub(super) fn render_changed(
     // Forget pages that no longer exist, so a page that comes back renders.
     let live: std::collections::HashSet<&str> = paths.iter().map(|p| p.as_str()).collect();
     memo.jobs.retain(|p, _| live.contains(p.as_str()));
+    memo.page_jobs.extend(learned);
+    memo.page_jobs.retain(|p, _| live.contains(p.as_str()));
+    memo.page_stamps.clone_from(&pages.stamps);
     files.extend(plan.copies());
     Ok((files, plan.all_paths(), rendered))
 }

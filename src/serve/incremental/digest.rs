@@ -10,26 +10,28 @@ use twox_hash::XxHash3_64;
 
 /// The stamp of `value`'s serialized form.
 pub(super) fn digest(value: &impl Serialize) -> u64 {
-    digest_with(value, &[])
+    digest_reading(value, &[]).0
 }
 
 /// The same, with `listed[i]` standing for page i's summary wherever a
-/// `views::Listed` of it appears (the digest of that very summary).
-pub(super) fn digest_with(value: &impl Serialize, listed: &[u64]) -> u64 {
+/// `views::Listed` of it appears (the digest of that very summary); and the
+/// pages the value showed, listed or linked (`views::listed`), in order.
+pub(super) fn digest_reading(value: &impl Serialize, listed: &[u64]) -> (u64, Vec<u32>) {
     // Bytes are gathered and hashed in one go: a streaming hasher fed a few
     // bytes at a time is several times slower.
-    let mut d = Digest(Vec::with_capacity(4 * 1024), listed);
+    let mut d = Digest(Vec::with_capacity(4 * 1024), listed, Vec::new());
     // Gathering bytes cannot fail; a view that refuses to serialize (none of
     // ours does) would fail its render too, so any stamp will do.
     let _ = value.serialize(&mut d);
-    XxHash3_64::oneshot(&d.0)
+    (XxHash3_64::oneshot(&d.0), d.2)
 }
 
 /// Strings longer than this are hashed on their own.
 const LONG: usize = 1024;
 
-/// The serialized form, as bytes to hash, and the summaries' digests.
-struct Digest<'l>(Vec<u8>, &'l [u64]);
+/// The serialized form as bytes to hash, the summaries' digests, and the
+/// pages read.
+struct Digest<'l>(Vec<u8>, &'l [u64], Vec<u32>);
 
 /// The few `Hasher`-like writes the serializer needs.
 trait Put {
@@ -202,13 +204,17 @@ impl<'a, 'l> ser::Serializer for &'a mut Digest<'l> {
         Ok(())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, name: &'static str, value: &T) -> R {
-        let index = crate::views::LISTED_INDEX.with(|slot| slot.take());
-        if name == crate::views::LISTED
-            && let Some(known) = index.and_then(|i| self.1.get(i))
-        {
-            self.tag(21);
-            self.0.write_u64(*known);
-            return Ok(());
+        use crate::views::{LINKED, LISTED, MARKED_PAGE};
+        let page = MARKED_PAGE.with(|slot| slot.take());
+        if let Some(page) = page.filter(|_| name == LISTED || name == LINKED) {
+            self.2.push(page as u32);
+            if name == LISTED
+                && let Some(known) = self.1.get(page)
+            {
+                self.tag(21);
+                self.0.write_u64(*known);
+                return Ok(());
+            }
         }
         value.serialize(self)
     }

@@ -34,6 +34,10 @@ pub(super) struct Memo {
     pub(super) cross: Option<(u64, CrossLinks)>,
     /// Output path → stamp of the data its job rendered (what is being served).
     pub(super) jobs: HashMap<String, u64>,
+    /// Page jobs' view digests and the pages they read, by output path, and
+    /// every page's stamp at that render (see `stamps::Unchanged`).
+    pub(super) page_jobs: HashMap<String, super::stamps::PageJob>,
+    pub(super) page_stamps: Vec<u64>,
     /// Content path → (page stamp, the page's summary as a Tera value, its digest).
     pub(super) summaries: HashMap<String, (u64, tera::Value, u64)>,
     /// A stamp of the static files' names (their URLs are in every page).

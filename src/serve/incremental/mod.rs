@@ -28,7 +28,7 @@ use crate::vocab::Vocabulary;
 use crate::{
     BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, render, taxonomy,
 };
-use changed::{render_changed, summaries};
+use changed::{SinceLast, render_changed, summaries};
 use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
 use stamps::stamp_of;
 
@@ -131,6 +131,8 @@ impl Session {
         let (config, vocab) = pipeline::settings(&self.opts)?;
         let changes = self.check_settings(changes);
         let memo = &mut self.memo;
+        // The memos are all from the last good run only if the last run was good.
+        let last_was_good = memo.last_ok;
         // Until this run succeeds, the last render is not what is served.
         memo.last_ok = false;
         let theme_changed = changes.touches(&root, &["templates", "themes"]);
@@ -169,9 +171,9 @@ impl Session {
         };
         timer.mark("links checked");
         let key = cross_link_key(&site);
-        let links = match memo.cross.take() {
-            Some((k, links)) if k == key => links,
-            _ => taxonomy::cross_link(&site, &config, &vocab),
+        let (links, same_links) = match memo.cross.take() {
+            Some((k, links)) if k == key => (links, true),
+            _ => (taxonomy::cross_link(&site, &config, &vocab), false),
         };
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
         let static_files = load_static(memo, &root, &config.theme);
@@ -199,9 +201,12 @@ impl Session {
             memo,
             input,
             &mut templates,
-            &page_stamps,
-            &summaries.digests,
-            everything,
+            &SinceLast {
+                pages: &page_stamps,
+                listed: &summaries.digests,
+                everything,
+                same_structure: last_was_good && same_urls && same_links,
+            },
             first_phase,
         );
         memo.cross = Some((key, links));

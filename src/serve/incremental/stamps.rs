@@ -13,7 +13,7 @@ use twox_hash::XxHash3_64;
 
 use rayon::prelude::*;
 
-use super::digest::{digest, digest_with};
+use super::digest::{digest, digest_reading};
 use crate::render::Plan;
 
 /// A fast 64-bit hash of anything hashable.
@@ -145,31 +145,93 @@ fn site_in(code: &str) -> u8 {
     mask
 }
 
+/// What a good render learned of a page job: its view's digest and the
+/// pages the view read (listed or linked, `views::listed`).
+pub(super) struct PageJob {
+    digest: u64,
+    reads: Vec<u32>,
+}
+
+/// When the site's structure is as the last good render left it (the same
+/// pages in the same places, the same cross-links, templates and
+/// settings), a page job whose own page and every page it read have the
+/// same stamp shows the same data: its digest is taken from then.
+pub(super) struct Unchanged<'r> {
+    pub(super) jobs: &'r HashMap<String, PageJob>,
+    /// Page stamps then and now (index = page index, the same pages).
+    pub(super) then: &'r [u64],
+    pub(super) now: &'r [u64],
+}
+
+impl Unchanged<'_> {
+    fn digest(&self, path: &str, page: usize) -> Option<u64> {
+        let job = self.jobs.get(path)?;
+        let same = |i: usize| self.then.get(i).is_some_and(|t| Some(t) == self.now.get(i));
+        (same(page) && job.reads.iter().all(|&r| same(r as usize))).then_some(job.digest)
+    }
+}
+
 /// Every job's stamp: a digest of the data its template receives, built by
 /// the same code that renders it (`Plan::with_job_data`), with the parts of
 /// the global `site` its template uses. So a view that starts to show
 /// something new is stamped by it at once: nothing here describes a view.
-/// `listed[i]` is the digest of page i's summary.
-pub(super) fn job_stamps(plan: &Plan, uses: &HashMap<String, u8>, listed: &[u64]) -> Vec<u64> {
+/// `listed[i]` is the digest of page i's summary. Returns the stamps, and
+/// what was learned of the page jobs whose view was digested afresh.
+pub(super) fn job_stamps(
+    plan: &Plan,
+    uses: &HashMap<String, u8>,
+    listed: &[u64],
+    unchanged: Option<&Unchanged>,
+) -> (Vec<u64>, Vec<(String, PageJob)>) {
     let parts: Vec<(u8, u64)> = SITE_FIELDS
         .iter()
-        .map(|(name, bit)| (*bit, plan.site_parts().get(name).map_or(0, digest)))
+        .map(|(name, bit)| {
+            // The article list by its summaries' digests, not walked again.
+            let part = match *name {
+                "articles" => digest_reading(&plan.site_articles(), listed).0,
+                _ => plan.site_parts().get(name).map_or(0, digest),
+            };
+            (*bit, part)
+        })
         .collect();
-    (0..plan.jobs().len())
+    let graph_jobs = plan.jobs();
+    let results: Vec<(u64, Option<PageJob>)> = (0..graph_jobs.len())
         .into_par_iter()
         .with_min_len(64)
         .map(|k| {
-            plan.with_job_data(k, false, |data| {
-                let mask = uses.get(data.template).copied().unwrap_or(SITE_ALL);
-                let site: Vec<u64> = parts
-                    .iter()
-                    .filter(|(bit, _)| mask & bit != 0)
-                    .map(|(_, stamp)| *stamp)
-                    .collect();
-                stamp_of(&(digest_with(data, listed), site))
-            })
+            let path = plan.paths()[k].as_str();
+            let page = match graph_jobs[k] {
+                crate::render::Job::Page(i) => Some(i),
+                _ => None,
+            };
+            let kept = page.and_then(|i| unchanged.and_then(|u| u.digest(path, i)));
+            let (view, learned) = match kept {
+                Some(d) => (d, None),
+                None => {
+                    let (d, reads) =
+                        plan.with_job_data(k, false, |data| digest_reading(data, listed));
+                    (d, page.map(|_| PageJob { digest: d, reads }))
+                }
+            };
+            let template = graph_jobs[k].template(plan.graph());
+            let mask = uses.get(template).copied().unwrap_or(SITE_ALL);
+            let site: Vec<u64> = parts
+                .iter()
+                .filter(|(bit, _)| mask & bit != 0)
+                .map(|(_, stamp)| *stamp)
+                .collect();
+            (stamp_of(&(view, site)), learned)
         })
-        .collect()
+        .collect();
+    let mut stamps = Vec::with_capacity(results.len());
+    let mut learned = Vec::new();
+    for (k, (stamp, job)) in results.into_iter().enumerate() {
+        stamps.push(stamp);
+        if let Some(job) = job {
+            learned.push((plan.paths()[k].as_str().to_string(), job));
+        }
+    }
+    (stamps, learned)
 }
 
 #[cfg(test)]
