@@ -195,34 +195,51 @@ pub(super) fn job_stamps(
         })
         .collect();
     let graph_jobs = plan.jobs();
-    let results: Vec<(u64, Option<PageJob>)> = (0..graph_jobs.len())
-        .into_par_iter()
-        .with_min_len(64)
-        .map(|k| {
-            let path = plan.paths()[k].as_str();
-            let page = match graph_jobs[k] {
-                crate::render::Job::Page(i) => Some(i),
-                _ => None,
-            };
-            let kept = page.and_then(|i| unchanged.and_then(|u| u.digest(path, i)));
-            let (view, learned) = match kept {
-                Some(d) => (d, None),
-                None => {
-                    let (d, reads) =
-                        plan.with_job_data(k, false, |data| digest_reading(data, listed));
-                    (d, page.map(|_| PageJob { digest: d, reads }))
-                }
-            };
-            let template = graph_jobs[k].template(plan.graph());
-            let mask = uses.get(template).copied().unwrap_or(SITE_ALL);
-            let site: Vec<u64> = parts
-                .iter()
-                .filter(|(bit, _)| mask & bit != 0)
-                .map(|(_, stamp)| *stamp)
-                .collect();
-            (stamp_of(&(view, site)), learned)
-        })
-        .collect();
+    let stamp_job = |k: usize| {
+        let path = plan.paths()[k].as_str();
+        let page = match graph_jobs[k] {
+            crate::render::Job::Page(i) => Some(i),
+            _ => None,
+        };
+        let kept = page.and_then(|i| unchanged.and_then(|u| u.digest(path, i)));
+        let (view, learned) = match kept {
+            Some(d) => (d, None),
+            None => {
+                let (d, reads) = plan.with_job_data(k, false, |data| digest_reading(data, listed));
+                (d, page.map(|_| PageJob { digest: d, reads }))
+            }
+        };
+        let template = graph_jobs[k].template(plan.graph());
+        let mask = uses.get(template).copied().unwrap_or(SITE_ALL);
+        let site: Vec<u64> = parts
+            .iter()
+            .filter(|(bit, _)| mask & bit != 0)
+            .map(|(_, stamp)| *stamp)
+            .collect();
+        (stamp_of(&(view, site)), learned)
+    };
+    // The few site-wide jobs (lists, feeds, the checklists page) are the
+    // big ones: they go one by one alongside the many small page jobs.
+    let pages = graph_jobs
+        .iter()
+        .take_while(|j| matches!(j, crate::render::Job::Page(_)))
+        .count();
+    let (mut results, rest): (Vec<_>, Vec<_>) = rayon::join(
+        || {
+            (0..pages)
+                .into_par_iter()
+                .with_min_len(64)
+                .map(stamp_job)
+                .collect()
+        },
+        || {
+            (pages..graph_jobs.len())
+                .into_par_iter()
+                .map(stamp_job)
+                .collect()
+        },
+    );
+    results.extend(rest);
     let mut stamps = Vec::with_capacity(results.len());
     let mut learned = Vec::new();
     for (k, (stamp, job)) in results.into_iter().enumerate() {
