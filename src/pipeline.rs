@@ -69,21 +69,17 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         static_files: &static_files,
         summaries: &summaries,
     };
+    let rendered = render::render_site(input, &mut templates);
     let Rendered {
         mut files,
         mut all_paths,
         rendered,
-    } = match render::render_site(input, &mut templates) {
+    } = match rendered {
         Ok(r) => r,
         Err(e) => return Err([e, problems].concat()),
     };
     timer.mark("rendered");
-    if let Some(pending) = pending_index {
-        let index = pending.finish().map_err(|d| vec![d])?;
-        all_paths.extend(index.iter().map(|f| f.path.clone()));
-        files.extend(index);
-        timer.mark("search index");
-    }
+    add_index(pending_index, &mut files, &mut all_paths)?;
     // (The render checked its own paths; this adds the search index's.)
     if let Some(dup) = crate::first_duplicate(&all_paths) {
         problems.push(crate::duplicate_output(&dup));
@@ -96,6 +92,22 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         rendered,
         warnings: problems,
     })
+}
+
+/// The search index's files, once it is built, join the site's.
+fn add_index(
+    pending: Option<search::PendingIndex>,
+    files: &mut Vec<crate::render::OutputFile>,
+    all_paths: &mut Vec<crate::graph::OutputPath>,
+) -> Result<(), Vec<Diagnostic>> {
+    if let Some(pending) = pending {
+        let mut timer = StageTimer::from_env();
+        let index = pending.finish().map_err(|d| vec![d])?;
+        all_paths.extend(index.iter().map(|f| f.path.clone()));
+        files.extend(index);
+        timer.mark("search index");
+    }
+    Ok(())
 }
 
 /// site.toml and the vocabulary it defines, for these options.

@@ -135,19 +135,7 @@ impl Session {
         let last_was_good = memo.last_ok;
         // Until this run succeeds, the last render is not what is served.
         memo.last_ok = false;
-        let theme_changed = changes.touches(&root, &["templates", "themes"]);
-        // Until a run succeeds, a reason to render everything stays: a failed
-        // run may have compiled the new templates already.
-        memo.render_all |= theme_changed || matches!(changes, Changes::Everything);
-        let cached_templates = if theme_changed {
-            None
-        } else {
-            memo.templates.take()
-        };
-        let template_files = match &cached_templates {
-            Some(_) => Ok(Vec::new()),
-            None => load::load_templates(&root, &config.theme),
-        };
+        let (cached_templates, template_files) = take_templates(memo, &root, &changes, &config);
         let mut problems = memo.update_content(&root, &changes, &vocab);
         let (sources, assets) = gather(memo, self.opts.drafts);
         problems.extend(sources.problems);
@@ -250,6 +238,31 @@ impl Session {
             return Changes::Everything;
         }
         changes.clone()
+    }
+}
+
+/// The last compiled templates while no template changed, else the
+/// template files to compile.
+fn take_templates(
+    memo: &mut Memo,
+    root: &Path,
+    changes: &Changes,
+    config: &Config,
+) -> (
+    Option<Templates>,
+    Result<Vec<load::TemplateFile>, Vec<Diagnostic>>,
+) {
+    let theme_changed = changes.touches(root, &["templates", "themes"]);
+    // Until a run succeeds, a reason to render everything stays: a failed
+    // run may have compiled the new templates already.
+    memo.render_all |= theme_changed || matches!(changes, Changes::Everything);
+    if theme_changed {
+        (None, load::load_templates(root, &config.theme))
+    } else {
+        match memo.templates.take() {
+            Some(t) => (Some(t), Ok(Vec::new())),
+            None => (None, load::load_templates(root, &config.theme)),
+        }
     }
 }
 
