@@ -175,14 +175,7 @@ pub fn plausible_email(address: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cfg(provider: &str, action: &str) -> NewsletterConfig {
-        NewsletterConfig {
-            provider: Provider::try_from(provider.to_string()).unwrap(),
-            action: action.into(),
-            ..Default::default()
-        }
-    }
+    use crate::config::newsletter::cfg;
 
     #[test]
     fn presets_follow_each_provider() {

@@ -198,17 +198,19 @@ pub(crate) fn mailchimp_honeypot(url: &url::Url) -> Option<String> {
     Some(format!("b_{}_{}", query.get("u")?, query.get("id")?))
 }
 
+/// A default `[newsletter]` with this provider and action, for tests.
+#[cfg(test)]
+pub(crate) fn cfg(provider: &str, action: &str) -> NewsletterConfig {
+    NewsletterConfig {
+        provider: Provider::try_from(provider.to_string()).unwrap(),
+        action: action.into(),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cfg(provider: &str, action: &str) -> NewsletterConfig {
-        NewsletterConfig {
-            provider: Provider::try_from(provider.to_string()).unwrap(),
-            action: action.into(),
-            ..Default::default()
-        }
-    }
 
     #[test]
     fn real_providers_need_a_valid_action() {

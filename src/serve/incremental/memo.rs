@@ -120,15 +120,11 @@ impl Memo {
             (Some(map), Changes::Paths(_)) => map,
             _ => {
                 let mut map = BTreeMap::new();
-                let loaded = crate::load::load_content(root);
-                problems.extend(loaded.warnings);
-                insert_loaded(
+                problems.extend(insert_loaded(
                     &mut map,
-                    loaded.sources,
-                    loaded.assets,
-                    loaded.unreadable,
+                    crate::load::load_content(root),
                     vocab,
-                );
+                ));
                 self.content = Some(map);
                 return problems;
             }
@@ -151,14 +147,7 @@ impl Memo {
                     !(rel.is_empty() || *k == rel || k.starts_with(&prefix))
                         || present.contains(k.as_str())
                 });
-                problems.extend(loaded.warnings);
-                insert_loaded(
-                    &mut map,
-                    loaded.sources,
-                    loaded.assets,
-                    loaded.unreadable,
-                    vocab,
-                );
+                problems.extend(insert_loaded(&mut map, loaded, vocab));
             }
         }
         self.content = Some(map);
@@ -229,14 +218,19 @@ impl Memo {
     }
 }
 
-/// Parses the sources whose bytes changed (in parallel) into the table.
+/// Parses the sources whose bytes changed (in parallel) into the table;
+/// returns the loader's warnings.
 fn insert_loaded(
     map: &mut BTreeMap<String, Entry>,
-    sources: Vec<crate::load::SourceFile>,
-    assets: Vec<AssetFile>,
-    unreadable: Vec<(String, Diagnostic)>,
+    loaded: crate::load::LoadedContent,
     vocab: &Vocabulary,
-) {
+) -> Vec<Diagnostic> {
+    let crate::load::LoadedContent {
+        sources,
+        assets,
+        unreadable,
+        warnings,
+    } = loaded;
     use rayon::prelude::*;
     for a in assets {
         map.insert(a.rel_path.clone(), Entry::Asset(a));
@@ -264,6 +258,7 @@ fn insert_loaded(
         })
         .collect();
     map.extend(parsed);
+    warnings
 }
 
 /// A page's rendered Markdown and what it was rendered from.
