@@ -153,16 +153,12 @@ impl Session {
         timer.mark("markdown");
         let (site, link_errors) = graph::link_and_order(pages, assets, &sources.unparsed);
         problems.extend(link_errors);
-        let templates = compile_templates(memo, cached_templates, template_files, &mut problems);
-        let Some(mut templates) = templates else {
+        let compiled = compile_templates(memo, cached_templates, template_files, &mut problems);
+        let Some(mut templates) = compiled else {
             return Err(problems);
         };
         timer.mark("links checked");
-        let key = cross_link_key(&site);
-        let (links, same_links) = match memo.cross.take() {
-            Some((k, links)) if k == key => (links, true),
-            _ => (taxonomy::cross_link(&site, &config, &vocab), false),
-        };
+        let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
         let static_files = load_static(memo, &root, &config.theme);
         let everything = memo.render_all;
@@ -238,6 +234,21 @@ impl Session {
             return Changes::Everything;
         }
         changes.clone()
+    }
+}
+
+/// `taxonomy::cross_link`, or the last cross-links while what they are
+/// computed from is the same (true with them then), with their key.
+fn cross_links(
+    memo: &mut Memo,
+    site: &SiteGraph,
+    config: &Config,
+    vocab: &Vocabulary,
+) -> (u64, taxonomy::CrossLinks, bool) {
+    let key = cross_link_key(site);
+    match memo.cross.take() {
+        Some((k, links)) if k == key => (key, links, true),
+        _ => (key, taxonomy::cross_link(site, config, vocab), false),
     }
 }
 
