@@ -33,6 +33,7 @@ mod load;
 mod markdown;
 mod newsletter;
 mod output;
+mod paths;
 mod pipeline;
 mod related;
 mod render;

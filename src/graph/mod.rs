@@ -13,31 +13,13 @@ use crate::diagnostic::{Diagnostic, closest};
 use crate::front::{ParsedSource, is_article_path};
 use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
+pub use crate::paths::{OutputPath, UrlPath};
 
 mod links;
 mod place;
 
 pub use links::link_and_order;
 pub use place::{Placement, assign_urls, encode_path};
-
-/// A path inside the output folder, relative, with `/` separators and no `..`:
-/// `articles/foo/index.html`. Only `graph` and `render` make them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OutputPath(String);
-
-impl OutputPath {
-    /// `segments` must already be safe folder names (slugs); see `slug_segment`.
-    pub fn new(path: String) -> Self {
-        debug_assert!(
-            !path.split('/').any(|s| s == ".." || s == "."),
-            "unsafe output path {path}"
-        );
-        OutputPath(path)
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
@@ -53,7 +35,7 @@ pub struct Page {
     pub source: Arc<ParsedSource>,
     pub kind: PageKind,
     /// Site-relative URL path without the base path: `articles/foo/` (empty for home).
-    pub path: String,
+    pub path: UrlPath,
     /// The folder (content-relative) whose pages this section lists, for sections;
     /// the folder this page is listed in, for pages.
     pub section_dir: String,
@@ -66,7 +48,7 @@ pub struct Page {
 
 impl Page {
     pub fn output_file(&self) -> OutputPath {
-        OutputPath::new(format!("{}index.html", self.path))
+        self.path.index_file()
     }
 }
 

@@ -121,7 +121,7 @@ pub fn assign_urls(
         pages.push(Page {
             source,
             kind,
-            path,
+            path: UrlPath::new(path),
             section_dir,
             is_article,
             bundle_dir,

@@ -12,6 +12,8 @@ use crate::diagnostic::Diagnostic;
 
 mod theme;
 
+pub use crate::paths::FileSource;
+
 pub use theme::{embedded_files, load_static, load_templates};
 
 /// The default theme, built into the binary so a site needs no theme folder.
@@ -30,13 +32,6 @@ pub struct SourceFile {
 pub struct AssetFile {
     pub rel_path: String,
     pub abs_path: PathBuf,
-}
-
-/// Where a theme or static file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum FileSource {
-    Disk(PathBuf),
-    Embedded(&'static [u8]),
 }
 
 #[derive(Debug, Clone)]

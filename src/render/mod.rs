@@ -24,39 +24,10 @@ mod jobs;
 mod plan;
 mod templates;
 
+pub use crate::paths::{OutputContent, OutputFile};
 pub use jobs::Job;
 pub use plan::Plan;
 pub use templates::{Templates, compile_templates};
-
-/// What to put at a path in the output folder.
-#[derive(Debug, Clone)]
-pub enum OutputContent {
-    Bytes(Vec<u8>),
-    /// A rendered page, LZ4-compressed while it waits for the writer: the whole
-    /// site is held until every page rendered, and HTML shrinks about 4x.
-    Packed(Vec<u8>),
-    Copy(FileSource),
-}
-
-impl OutputContent {
-    /// The bytes of a `Packed` file (or a copy of `Bytes`).
-    pub fn unpack(&self) -> std::io::Result<Vec<u8>> {
-        match self {
-            OutputContent::Bytes(b) => Ok(b.clone()),
-            OutputContent::Packed(p) => {
-                lz4_flex::decompress_size_prepended(p).map_err(std::io::Error::other)
-            }
-            OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
-            OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(p),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: OutputPath,
-    pub content: OutputContent,
-}
 
 /// What a render reads.
 #[derive(Clone, Copy)]
