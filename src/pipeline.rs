@@ -58,7 +58,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         search::start_index(records, config.language.clone())
     });
     let static_files = load::load_static(&opts.root, &config.theme);
-    let summaries = render::summaries(&site, &links, &config, &vocab, &[]);
+    let listings = render::listings(&site, &links, &config, &vocab, &[]);
     timer.mark("cross-linked");
     let input = RenderInput {
         graph: &site,
@@ -67,7 +67,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         config: &config,
         vocab: &vocab,
         static_files: &static_files,
-        summaries: &summaries,
+        listings: &listings,
     };
     let rendered = render::render_site(input, &mut templates);
     let Rendered {

@@ -476,3 +476,73 @@ fn a_theme_that_prints_all_its_data_stays_equal_to_a_fresh_build() {
         "a linked page deleted and its link removed",
     );
 }
+
+#[test]
+fn checklist_edits_reach_the_checklists_page_as_a_fresh_build_shows_them() {
+    let site = Site::fixture("tagged");
+    site.write(
+        "content/articles/lists.md",
+        "---\ntitle: Lists\ndate: 2026-07-01\nlevel: pooled\npractices: [follow-up, effective-listening]\n---\n\n## Before the meeting\n\n- [ ] Book the room\n- [x] Send the agenda\n\n## After it\n\n- [ ] Write the notes\n",
+    );
+    let mut s = Served2::start(&site);
+    let page =
+        |s: &Served2| String::from_utf8_lossy(&s.served["checklists/index.html"]).into_owned();
+    assert!(page(&s).contains("Before the meeting"), "{}", page(&s));
+
+    let c = edit(
+        &site,
+        "content/articles/lists.md",
+        "Book the room",
+        "Book a quiet room",
+    );
+    s.step(&site, c, "an item's text edited");
+
+    let c = edit(
+        &site,
+        "content/articles/lists.md",
+        "- [ ] Write",
+        "- [x] Write",
+    );
+    s.step(&site, c, "an item ticked");
+
+    let c = edit(
+        &site,
+        "content/articles/lists.md",
+        "## After it",
+        "## Afterwards",
+    );
+    s.step(&site, c, "a checklist's heading renamed");
+    assert!(page(&s).contains("Afterwards"));
+
+    let c = edit(
+        &site,
+        "content/articles/lists.md",
+        "title: Lists",
+        "title: Meeting lists",
+    );
+    s.step(&site, c, "the article retitled");
+    assert!(page(&s).contains("Meeting lists"));
+
+    let c = edit(
+        &site,
+        "content/articles/lists.md",
+        "\n## Afterwards\n\n- [x] Write the notes\n",
+        "\n",
+    );
+    s.step(&site, c, "a checklist removed");
+    assert!(!page(&s).contains("Afterwards"));
+    let c = edit(
+        &site,
+        "content/articles/lists.md",
+        "practices: [follow-up, effective-listening]",
+        "practices: [follow-up]",
+    );
+    s.step(&site, c, "a practice dropped (one group fewer)");
+    site.remove("content/articles/lists.md");
+    s.step(
+        &site,
+        paths(&site, &["content/articles/lists.md"]),
+        "the article deleted",
+    );
+    assert!(!page(&s).contains("Meeting lists"));
+}

@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::{OutputPath, PageKind, SiteGraph};
 use crate::load::{FileSource, StaticFile, TemplateFile};
 use crate::taxonomy::CrossLinks;
-use crate::views::Views;
+use crate::views::{Listing, Views};
 use crate::vocab::Vocabulary;
 
 mod jobs;
@@ -41,8 +41,8 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub vocab: &'a Vocabulary,
     pub static_files: &'a [StaticFile],
-    /// Every page's summary (see `summaries`).
-    pub summaries: &'a [tera::Value],
+    /// What lists show of every page (see `listings`).
+    pub listings: &'a [Listing],
 }
 
 impl<'a> RenderInput<'a> {
@@ -52,7 +52,7 @@ impl<'a> RenderInput<'a> {
             vocab: self.vocab,
             graph: self.graph,
             links: self.links,
-            summaries: self.summaries,
+            listings: self.listings,
         }
     }
 }
@@ -84,36 +84,57 @@ pub fn render_site(
     })
 }
 
-/// Every page's summary as a Tera value (index = page index), lists share
-/// them. `known[i]`, where given, is page i's summary from an earlier render
-/// that is still right (serve); the others are made here.
-pub fn summaries(
+/// Rendered files, or every distinct error among them (the same template
+/// error repeats on every page that uses it: it is reported once).
+pub fn collect(
+    results: impl IntoIterator<Item = Result<OutputFile, Diagnostic>>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut done = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => done.push(f),
+            Err(d) if !errors.contains(&d) => errors.push(d),
+            Err(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(done)
+    } else {
+        Err(errors)
+    }
+}
+
+/// What lists show of every page (index = page index; see
+/// `views::Listing`), shared by all lists. `known[i]`, where given, is page
+/// i's listing from an earlier render that is still right (serve); the
+/// others are made here.
+pub fn listings(
     graph: &SiteGraph,
     links: &CrossLinks,
     config: &Config,
     vocab: &Vocabulary,
-    known: &[Option<tera::Value>],
-) -> Vec<tera::Value> {
+    known: &[Option<Listing>],
+) -> Vec<Listing> {
     let views = Views {
         config,
         vocab,
         graph,
         links,
-        summaries: &[],
+        listings: &[],
     };
     (0..graph.pages.len())
         .into_par_iter()
         .map(|i| match known.get(i) {
-            Some(Some(v)) => v.clone(),
-            _ => tera::Value::try_from_serializable(&views.summary(i))
-                .unwrap_or_else(|_| tera::Value::none()),
+            Some(Some(l)) => l.clone(),
+            _ => views.listing(i),
         })
         .collect()
 }
 
 /// `huddle serve`'s first answer to an edit of one article's body: renders
 /// just that page, with the rest of the site as the last render left it
-/// (`input.summaries` are that render's).
+/// (`input.listings` are that render's).
 pub fn render_one_page(
     input: RenderInput,
     templates: &Templates,

@@ -101,23 +101,12 @@ impl<'a> Plan<'a> {
 
     /// Renders jobs `ks` in parallel; every distinct error is reported.
     pub fn render(&self, ks: &[usize]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            ks.par_iter().map(|&k| self.render_job(k)).collect();
-        let mut done = Vec::with_capacity(results.len());
-        let mut errors: Vec<Diagnostic> = Vec::new();
-        for r in results {
-            match r {
-                Ok(f) => done.push(f),
-                // The same template error repeats on every page that uses it: report it once.
-                Err(d) if !errors.contains(&d) => errors.push(d),
-                Err(_) => {}
-            }
-        }
-        if errors.is_empty() {
-            Ok(done)
-        } else {
-            Err(errors)
-        }
+        collect(self.render_each(ks))
+    }
+
+    /// Renders jobs `ks` in parallel, each to its file or its error.
+    pub fn render_each(&self, ks: &[usize]) -> Vec<Result<OutputFile, Diagnostic>> {
+        ks.par_iter().map(|&k| self.render_job(k)).collect()
     }
 
     /// The static files and page-bundle assets, to copy as they are.
@@ -220,8 +209,13 @@ impl<'a> Plan<'a> {
     }
 
     fn render_job(&self, k: usize) -> Result<OutputFile, Diagnostic> {
-        let path = self.paths[k].clone();
-        self.with_job_data(k, true, |data| data.render(self.templates, path))
+        self.with_job_data(k, true, |data| self.render_data(k, data))
+    }
+
+    /// Job `k` rendered from its data (as `with_job_data` gave it), for a
+    /// caller that looked at the data first.
+    pub fn render_data(&self, k: usize, data: &JobData) -> Result<OutputFile, Diagnostic> {
+        data.render(self.templates, self.paths[k].clone())
     }
 
     /// The site graph the plan renders.
@@ -295,7 +289,7 @@ fn set_globals(
         tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::none())
     }
     let articles: Vec<Listed> = graph.articles.iter().map(|&i| views.listed(i)).collect();
-    // Built from the shared summaries, not re-serialized: cheap at any size.
+    // Built from the shared listings, not re-serialized: cheap at any size.
     let listed: Vec<tera::Value> = articles.iter().map(|l| l.value.clone()).collect();
     let mut site: BTreeMap<&'static str, tera::Value> = BTreeMap::new();
     site.insert("menu", value(&views.menu()));

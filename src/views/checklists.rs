@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::{LevelTagView, LinkView, TagView, Views};
+use super::{LevelTagView, LinkView, Listed, TagView, Views};
 use crate::graph::Page;
+use crate::markdown::checklist::Checklist;
 use crate::markdown::checklist::ChecklistItem;
 use crate::vocab::{TaxonomyKind, TermId};
 
@@ -36,7 +37,8 @@ pub struct ChecklistLevelGroup<'a> {
     /// Level name (`Reciprocal`), or "Other" for pages without a level.
     pub title: &'a str,
     pub level: Option<LevelTagView<'a>>,
-    pub checklists: Vec<ChecklistEntryView<'a>>,
+    /// Each a `ChecklistEntryView`, from its page's `Listing`.
+    pub checklists: Vec<Listed>,
 }
 
 #[derive(Serialize)]
@@ -64,15 +66,17 @@ impl<'a> Views<'a> {
         p.body
             .checklists
             .iter()
-            .map(|c| ChecklistView {
-                id: &c.id,
-                title: &c.title,
-                url: format!("{page_url}#{}", c.id),
-                count: c.items.len(),
-                done: c.items.iter().filter(|i| i.checked).count(),
-                items: &c.items,
-            })
+            .map(|c| checklist_view(c, &page_url))
             .collect()
+    }
+
+    /// Page `i`'s checklist `j` as the checklists page lists it.
+    pub(super) fn checklist_entry(&self, i: usize, j: usize) -> ChecklistEntryView<'a> {
+        let page = self.link(i);
+        ChecklistEntryView {
+            checklist: checklist_view(&self.graph.pages[i].body.checklists[j], &page.url),
+            page,
+        }
     }
 
     /// Every checklist of the site, grouped by practice, then by level; an
@@ -121,13 +125,8 @@ impl<'a> Views<'a> {
             let entries = pages
                 .iter()
                 .flat_map(|&i| {
-                    let page = &self.graph.pages[i];
-                    self.checklists_of(page)
-                        .into_iter()
-                        .map(move |checklist| ChecklistEntryView {
-                            checklist,
-                            page: self.link(i),
-                        })
+                    let count = self.graph.pages[i].body.checklists.len() as u32;
+                    (1..=count).map(move |part| self.listed_part(i, part))
                 })
                 .collect();
             if let Some(group) = out.last_mut() {
@@ -149,5 +148,17 @@ impl<'a> Views<'a> {
             total,
             groups: out,
         }
+    }
+}
+
+/// A checklist of the page at `page_url`.
+fn checklist_view<'a>(c: &'a Checklist, page_url: &str) -> ChecklistView<'a> {
+    ChecklistView {
+        id: &c.id,
+        title: &c.title,
+        url: format!("{page_url}#{}", c.id),
+        count: c.items.len(),
+        done: c.items.iter().filter(|i| i.checked).count(),
+        items: &c.items,
     }
 }

@@ -1,17 +1,30 @@
-//! Other pages as a view shows them: a page's summary in a list (`Listed`)
-//! and a link to a page (`LinkView`). Both serialize exactly as their
-//! content (templates see no difference), marked with the page they come
-//! from: a serializer that knows the names `LISTED` and `LINKED` may read
-//! `MARKED_PAGE` there. serve's stamps do, to learn which pages a view read
-//! and to take in a listed summary once per rebuild, not once per list. A
-//! view reads other pages only through these two.
+//! Other pages as a view shows them: a part of a page's `Listing` in a list
+//! (`Listed`: its summary, or one of its checklists as the checklists page
+//! lists it) and a link to a page (`LinkView`). Both serialize exactly as
+//! their content (templates see no difference), marked with the page they
+//! come from: a serializer that knows the names `LISTED` and `LINKED` may
+//! read `MARKED` there. serve's stamps do, to learn which pages a view read
+//! and to take in a listed part once per rebuild, not once per list. A view
+//! reads other pages only through these two.
 
 use serde::Serialize;
 
-/// Page `index`'s summary in a list.
+/// What lists show of one page, converted for Tera once per render (Tera
+/// values are shared, so a copy is a pointer copy). Part 0 is the page's
+/// summary, part `1 + j` its checklist j as the checklists page lists it.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    pub parts: Vec<tera::Value>,
+}
+
+/// The part of a `Listing` that is the page's summary.
+pub const SUMMARY: u32 = 0;
+
+/// Part `part` of page `index`'s `Listing`, in a list.
 #[derive(Clone)]
 pub struct Listed {
     pub index: usize,
+    pub part: u32,
     pub value: tera::Value,
 }
 
@@ -28,14 +41,15 @@ pub const LISTED: &str = "huddle::Listed";
 pub const LINKED: &str = "huddle::Linked";
 
 thread_local! {
-    /// The page of the `Listed` or `LinkView` being serialized on this
-    /// thread, for the serializer's `serialize_newtype_struct`.
-    pub static MARKED_PAGE: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+    /// The page (and, for a `Listed`, the part) of the `Listed` or
+    /// `LinkView` being serialized on this thread, for the serializer's
+    /// `serialize_newtype_struct`.
+    pub static MARKED: std::cell::Cell<Option<(usize, u32)>> = const { std::cell::Cell::new(None) };
 }
 
 impl Serialize for Listed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        MARKED_PAGE.with(|slot| slot.set(Some(self.index)));
+        MARKED.with(|slot| slot.set(Some((self.index, self.part))));
         serializer.serialize_newtype_struct(LISTED, &self.value)
     }
 }
@@ -55,7 +69,7 @@ impl Serialize for LinkView<'_> {
         };
         match self.page {
             Some(page) => {
-                MARKED_PAGE.with(|slot| slot.set(Some(page)));
+                MARKED.with(|slot| slot.set(Some((page, SUMMARY))));
                 serializer.serialize_newtype_struct(LINKED, &fields)
             }
             None => fields.serialize(serializer),

@@ -15,7 +15,7 @@ mod listed;
 mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
-pub use listed::{LINKED, LISTED, LinkView, Listed, MARKED_PAGE};
+pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
 pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};
 
 #[derive(Serialize)]
@@ -100,9 +100,9 @@ pub struct Views<'a> {
     pub vocab: &'a Vocabulary,
     pub graph: &'a SiteGraph,
     pub links: &'a CrossLinks,
-    /// Every page's summary, converted for Tera once (index = page index):
-    /// lists reuse them (Tera values are shared, so a copy is a pointer copy).
-    pub summaries: &'a [tera::Value],
+    /// What lists show of every page, converted for Tera once (index = page
+    /// index; see `Listing`). Empty: each is made where it is shown.
+    pub listings: &'a [Listing],
 }
 
 impl<'a> Views<'a> {
@@ -147,11 +147,41 @@ impl<'a> Views<'a> {
 
     /// Page `i`'s summary as a Tera value, for lists.
     pub fn listed(&self, i: usize) -> Listed {
-        let value = self.summaries.get(i).cloned().unwrap_or_else(|| {
-            tera::Value::try_from_serializable(&self.summary(i))
-                .unwrap_or_else(|_| tera::Value::none())
+        self.listed_part(i, SUMMARY)
+    }
+
+    /// Part `part` of page `i`'s `Listing`, for lists.
+    fn listed_part(&self, i: usize, part: u32) -> Listed {
+        let known = self
+            .listings
+            .get(i)
+            .and_then(|l| l.parts.get(part as usize));
+        let value = known.cloned().unwrap_or_else(|| {
+            let made = match part.checked_sub(1) {
+                None => tera::Value::try_from_serializable(&self.summary(i)),
+                Some(j) => tera::Value::try_from_serializable(&self.checklist_entry(i, j as usize)),
+            };
+            made.unwrap_or_else(|_| tera::Value::none())
         });
-        Listed { index: i, value }
+        Listed {
+            index: i,
+            part,
+            value,
+        }
+    }
+
+    /// Page `i`'s `Listing`: its summary, then each checklist as the
+    /// checklists page lists it.
+    pub fn listing(&self, i: usize) -> Listing {
+        let to_value = |v: Result<tera::Value, _>| v.unwrap_or_else(|_| tera::Value::none());
+        let mut parts = vec![to_value(tera::Value::try_from_serializable(
+            &self.summary(i),
+        ))];
+        for j in 0..self.graph.pages[i].body.checklists.len() {
+            let entry = self.checklist_entry(i, j);
+            parts.push(to_value(tera::Value::try_from_serializable(&entry)));
+        }
+        Listing { parts }
     }
 
     pub fn summary(&self, i: usize) -> PageSummaryView<'a> {

@@ -1,5 +1,5 @@
-//! Which output files a rebuild renders: every page's summary (reused while
-//! its page's stamp holds) with its digest, then the render plan's jobs whose
+//! Which output files a rebuild renders: every page's listing (reused while
+//! its page's stamp holds) with its digests, then the render plan's jobs whose
 //! stamp changed, the edited pages first.
 
 use rayon::prelude::*;
@@ -12,17 +12,18 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::SiteGraph;
 use crate::render::{self, OutputFile, Plan, RenderInput, Templates};
 use crate::taxonomy;
+use crate::views::Listing;
 use crate::vocab::Vocabulary;
 
-/// Every page's summary and its digest.
-pub(super) struct Summaries {
-    pub(super) values: Vec<tera::Value>,
-    pub(super) digests: Vec<u64>,
+/// What lists show of every page, and the digests of its parts.
+pub(super) struct Listings {
+    pub(super) values: Vec<Listing>,
+    pub(super) digests: Vec<Vec<u64>>,
 }
 
-/// `render::summaries`, reusing each page's summary (and its digest) while
+/// `render::listings`, reusing each page's listing (and its digests) while
 /// the page's stamp holds.
-pub(super) fn summaries(
+pub(super) fn listings(
     memo: &mut Memo,
     site: &SiteGraph,
     links: &taxonomy::CrossLinks,
@@ -30,48 +31,42 @@ pub(super) fn summaries(
     vocab: &Vocabulary,
     page_stamps: &[u64],
     everything: bool,
-) -> Summaries {
+) -> Listings {
     if everything {
-        memo.summaries.clear();
+        memo.listings.clear();
     }
-    let known: Vec<Option<(tera::Value, u64)>> = site
+    let known: Vec<Option<&(u64, Listing, Vec<u64>)>> = site
         .pages
         .iter()
-        .enumerate()
-        .map(
-            |(i, p)| match memo.summaries.get(p.source.rel_path.as_str()) {
-                Some((stamp, v, d)) if *stamp == page_stamps[i] => Some((v.clone(), *d)),
-                _ => None,
-            },
-        )
+        .map(|p| memo.listings.get(p.source.rel_path.as_str()))
+        .zip(page_stamps)
+        .map(|(entry, stamp)| entry.filter(|(s, _, _)| s == stamp))
         .collect();
-    let known_values: Vec<Option<tera::Value>> = known
-        .iter()
-        .map(|k| k.as_ref().map(|(v, _)| v.clone()))
-        .collect();
-    let values = render::summaries(site, links, config, vocab, &known_values);
-    let digests: Vec<u64> = (0..values.len())
+    let known_values: Vec<Option<Listing>> =
+        known.iter().map(|k| k.map(|(_, l, _)| l.clone())).collect();
+    let values = render::listings(site, links, config, vocab, &known_values);
+    let digests: Vec<Vec<u64>> = (0..values.len())
         .into_par_iter()
-        .map(|i| match &known[i] {
-            Some((_, d)) => *d,
-            None => digest::digest(&values[i]),
+        .map(|i| match known[i] {
+            Some((_, _, d)) => d.clone(),
+            None => values[i].parts.iter().map(digest::digest).collect(),
         })
         .collect();
-    for (i, p) in site.pages.iter().enumerate() {
-        if known[i].is_none() {
-            let entry = (page_stamps[i], values[i].clone(), digests[i]);
-            memo.summaries.insert(p.source.rel_path.clone(), entry);
-        }
+    let fresh: Vec<usize> = (0..values.len()).filter(|&i| known[i].is_none()).collect();
+    for i in fresh {
+        let entry = (page_stamps[i], values[i].clone(), digests[i].clone());
+        memo.listings
+            .insert(site.pages[i].source.rel_path.clone(), entry);
     }
-    if memo.summaries.len() > site.pages.len() {
+    if memo.listings.len() > site.pages.len() {
         let live: std::collections::HashSet<&str> = site
             .pages
             .iter()
             .map(|p| p.source.rel_path.as_str())
             .collect();
-        memo.summaries.retain(|k, _| live.contains(k.as_str()));
+        memo.listings.retain(|k, _| live.contains(k.as_str()));
     }
-    Summaries { values, digests }
+    Listings { values, digests }
 }
 
 /// What changed since the last good render, as `render_changed` needs it.
@@ -79,8 +74,8 @@ pub(super) fn summaries(
 pub(super) struct SinceLast<'a> {
     /// Every page's stamp, and which were edited.
     pub(super) pages: &'a PageStamps,
-    /// The digest of every page's summary.
-    pub(super) listed: &'a [u64],
+    /// The digests of every page's listing, part by part.
+    pub(super) listed: &'a [Vec<u64>],
     /// Render everything (settings, templates, static names, the first build).
     pub(super) everything: bool,
     /// The same pages at the same URLs with the same cross-links, and the
@@ -129,28 +124,37 @@ pub(super) fn render_changed(
             then: &memo.page_stamps,
             now: &pages.stamps,
         });
-    let (stamps, learned) = stamps::job_stamps(&plan, &memo.uses, listed, unchanged.as_ref());
+    let last = (!everything).then_some(&memo.jobs);
+    let stamped = stamps::job_stamps(&plan, &memo.uses, listed, unchanged.as_ref(), last);
     if std::env::var_os("HUDDLE_TIMINGS").is_some() {
-        eprintln!("timing:   ({} page views digested afresh)", learned.len());
+        let afresh = stamped.learned.len();
+        eprintln!("timing:   ({afresh} page views digested afresh)");
     }
     timer.mark("  stamps");
+    let stamps = &stamped.stamps;
     let paths = plan.paths();
-    let early_set: std::collections::HashSet<usize> = early.iter().copied().collect();
+    let done_set: std::collections::HashSet<usize> = early
+        .iter()
+        .copied()
+        .chain(stamped.rendered.iter().map(|(k, _)| *k))
+        .collect();
     let todo: Vec<usize> = (0..plan.jobs().len())
         .filter(|&k| {
-            !early_set.contains(&k)
+            !done_set.contains(&k)
                 && (everything || memo.jobs.get(paths[k].as_str()) != Some(&stamps[k]))
         })
         .collect();
-    let mut files = plan.render(&todo)?;
+    let rendered_ks: Vec<usize> = stamped.rendered.iter().map(|(k, _)| *k).collect();
+    let site_wide = stamped.rendered.into_iter().map(|(_, f)| f);
+    let mut files = render::collect(site_wide.chain(plan.render_each(&todo)))?;
     rendered += files.len();
-    for &k in early.iter().chain(&todo) {
+    for &k in early.iter().chain(&todo).chain(&rendered_ks) {
         memo.jobs.insert(paths[k].as_str().to_string(), stamps[k]);
     }
     // Forget pages that no longer exist, so a page that comes back renders.
     let live: std::collections::HashSet<&str> = paths.iter().map(|p| p.as_str()).collect();
     memo.jobs.retain(|p, _| live.contains(p.as_str()));
-    memo.page_jobs.extend(learned);
+    memo.page_jobs.extend(stamped.learned);
     memo.page_jobs.retain(|p, _| live.contains(p.as_str()));
     memo.page_stamps.clone_from(&pages.stamps);
     files.extend(plan.copies());

@@ -5,6 +5,8 @@
 //! value is written with a tag and every sequence with its length, so two
 //! different values do not hash alike by running together.
 
+use std::hash::Hasher;
+
 use serde::ser::{self, Serialize};
 use twox_hash::XxHash3_64;
 
@@ -13,25 +15,37 @@ pub(super) fn digest(value: &impl Serialize) -> u64 {
     digest_reading(value, &[]).0
 }
 
-/// The same, with `listed[i]` standing for page i's summary wherever a
-/// `views::Listed` of it appears (the digest of that very summary); and the
-/// pages the value showed, listed or linked (`views::listed`), in order.
-pub(super) fn digest_reading(value: &impl Serialize, listed: &[u64]) -> (u64, Vec<u32>) {
-    // Bytes are gathered and hashed in one go: a streaming hasher fed a few
-    // bytes at a time is several times slower.
-    let mut d = Digest(Vec::with_capacity(4 * 1024), listed, Vec::new());
+/// The same, with `listed[i][part]` standing for that part of page i's
+/// listing wherever a `views::Listed` of it appears (the digest of that very
+/// part); and the pages the value showed, listed or linked
+/// (`views::listed`), in order.
+pub(super) fn digest_reading(value: &impl Serialize, listed: &[Vec<u64>]) -> (u64, Vec<u32>) {
+    // Bytes are gathered and hashed a block at a time: a streaming hasher fed
+    // a few bytes at a time is several times slower, and a big view's bytes
+    // gathered whole cost more to allocate than to hash.
+    let mut d = Digest(Vec::with_capacity(4 * 1024), listed, Vec::new(), None);
     // Gathering bytes cannot fail; a view that refuses to serialize (none of
     // ours does) would fail its render too, so any stamp will do.
     let _ = value.serialize(&mut d);
-    (XxHash3_64::oneshot(&d.0), d.2)
+    let stamp = match d.3 {
+        None => XxHash3_64::oneshot(&d.0),
+        Some(mut hasher) => {
+            hasher.write(&d.0);
+            hasher.finish()
+        }
+    };
+    (stamp, d.2)
 }
+
+/// How many gathered bytes are handed to the hasher at once.
+const BLOCK: usize = 64 * 1024;
 
 /// Strings longer than this are hashed on their own.
 const LONG: usize = 1024;
 
-/// The serialized form as bytes to hash, the summaries' digests, and the
-/// pages read.
-struct Digest<'l>(Vec<u8>, &'l [u64], Vec<u32>);
+/// The serialized form as bytes to hash, the listings' digests, the pages
+/// read, and the hasher of the blocks gathered so far.
+struct Digest<'l>(Vec<u8>, &'l [Vec<u64>], Vec<u32>, Option<Box<XxHash3_64>>);
 
 /// The few `Hasher`-like writes the serializer needs.
 trait Put {
@@ -91,6 +105,11 @@ impl ser::Error for Never {
 
 impl Digest<'_> {
     fn tag(&mut self, t: u8) {
+        if self.0.len() >= BLOCK {
+            let hasher = self.3.get_or_insert_with(Box::default);
+            hasher.write(&self.0);
+            self.0.clear();
+        }
         self.0.write_u8(t);
     }
     fn bytes(&mut self, t: u8, b: &[u8]) {
@@ -204,12 +223,12 @@ impl<'a, 'l> ser::Serializer for &'a mut Digest<'l> {
         Ok(())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, name: &'static str, value: &T) -> R {
-        use crate::views::{LINKED, LISTED, MARKED_PAGE};
-        let page = MARKED_PAGE.with(|slot| slot.take());
-        if let Some(page) = page.filter(|_| name == LISTED || name == LINKED) {
+        use crate::views::{LINKED, LISTED, MARKED};
+        let marked = MARKED.with(|slot| slot.take());
+        if let Some((page, part)) = marked.filter(|_| name == LISTED || name == LINKED) {
             self.2.push(page as u32);
             if name == LISTED
-                && let Some(known) = self.1.get(page)
+                && let Some(known) = self.1.get(page).and_then(|d| d.get(part as usize))
             {
                 self.tag(21);
                 self.0.write_u64(*known);

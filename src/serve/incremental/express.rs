@@ -83,7 +83,7 @@ pub(super) fn express_page(
         config: &last.config,
         vocab: &last.vocab,
         static_files: &[],
-        summaries: &last.summaries,
+        listings: &last.listings,
     };
     crate::render::render_one_page(input, templates, i).ok()
 }

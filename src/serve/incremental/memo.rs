@@ -1,6 +1,6 @@
 //! The memo tables of serve's incremental layer, one per seam of the
 //! pipeline: sources by their bytes, the placing of pages, rendered bodies,
-//! cross-links, compiled templates, summaries and what each output file was
+//! cross-links, compiled templates, listings and what each output file was
 //! last rendered from. Each table decides only whether its stage's last
 //! answer still holds; the stages themselves know nothing of it.
 
@@ -18,6 +18,7 @@ use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
 use crate::render::Templates;
 use crate::taxonomy::CrossLinks;
+use crate::views::Listing;
 use crate::vocab::Vocabulary;
 
 /// What one rebuild may reuse from the last.
@@ -38,8 +39,9 @@ pub(super) struct Memo {
     /// every page's stamp at that render (see `stamps::Unchanged`).
     pub(super) page_jobs: HashMap<String, super::stamps::PageJob>,
     pub(super) page_stamps: Vec<u64>,
-    /// Content path → (page stamp, the page's summary as a Tera value, its digest).
-    pub(super) summaries: HashMap<String, (u64, tera::Value, u64)>,
+    /// Content path → (page stamp, what lists show of the page, and the
+    /// digest of each of its parts).
+    pub(super) listings: HashMap<String, (u64, Listing, Vec<u64>)>,
     /// A stamp of the static files' names (their URLs are in every page).
     pub(super) static_names: Option<u64>,
     /// The last successful render's site, for the express lane.
@@ -59,7 +61,7 @@ pub(super) struct Last {
     /// Content path → page index.
     pub(super) index: HashMap<String, usize>,
     pub(super) urls: Arc<HashMap<String, String>>,
-    pub(super) summaries: Vec<tera::Value>,
+    pub(super) listings: Vec<Listing>,
     pub(super) config: Config,
     pub(super) vocab: Vocabulary,
     pub(super) text_words: usize,
@@ -69,7 +71,7 @@ impl Last {
     pub(super) fn new(
         graph: SiteGraph,
         urls: Arc<HashMap<String, String>>,
-        summaries: Vec<tera::Value>,
+        listings: Vec<Listing>,
         config: Config,
         vocab: Vocabulary,
         text_words: usize,
@@ -84,7 +86,7 @@ impl Last {
             graph,
             index,
             urls,
-            summaries,
+            listings,
             config,
             vocab,
             text_words,

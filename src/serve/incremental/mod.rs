@@ -2,7 +2,7 @@
 //! calling the same stage functions as `huddle build` (`pipeline.rs`) on
 //! fewer inputs, with memo tables at the seams (`memo`): sources by their
 //! bytes, the placing of pages, rendered bodies, cross-links, templates and
-//! summaries. It renders only the output files whose stamp (`stamps`)
+//! listings. It renders only the output files whose stamp (`stamps`)
 //! changed, edited pages first, and answers a body-only save at once through
 //! the express lane (`express`). Anything it cannot judge (site.toml, the
 //! first build, a watcher error) renders everything. No build stage imports it.
@@ -28,7 +28,7 @@ use crate::vocab::Vocabulary;
 use crate::{
     BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, render, taxonomy,
 };
-use changed::{SinceLast, render_changed, summaries};
+use changed::{SinceLast, listings, render_changed};
 use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
 use stamps::stamp_of;
 
@@ -162,7 +162,7 @@ impl Session {
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
         let static_files = load_static(memo, &root, &config.theme);
         let everything = memo.render_all;
-        let summaries = summaries(
+        let listings = listings(
             memo,
             &site,
             &links,
@@ -179,7 +179,7 @@ impl Session {
             config: &config,
             vocab: &vocab,
             static_files: &static_files,
-            summaries: &summaries.values,
+            listings: &listings.values,
         };
         let rendered = render_changed(
             memo,
@@ -187,7 +187,7 @@ impl Session {
             &mut templates,
             &SinceLast {
                 pages: &page_stamps,
-                listed: &summaries.digests,
+                listed: &listings.digests,
                 everything,
                 same_structure: last_was_good && same_urls && same_links,
             },
@@ -207,7 +207,7 @@ impl Session {
         memo.last = Some(Last::new(
             site,
             urls,
-            summaries.values,
+            listings.values,
             config,
             vocab,
             text_words,
@@ -342,7 +342,8 @@ fn render_bodies(
     text_words: usize,
 ) -> PageStamps {
     let kept: Vec<Option<Arc<crate::markdown::RenderedBody>>> = pages
-        .iter()
+        .par_iter()
+        .with_min_len(256)
         .map(|page| {
             memo.bodies
                 .get(page.source.rel_path.as_str())
@@ -370,7 +371,8 @@ fn render_bodies(
         memo.bodies.retain(|k, _| live.contains(k.as_str()));
     }
     let stamps = pages
-        .iter()
+        .par_iter()
+        .with_min_len(256)
         .map(|page| {
             let body = memo
                 .bodies

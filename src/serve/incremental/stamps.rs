@@ -14,7 +14,8 @@ use twox_hash::XxHash3_64;
 use rayon::prelude::*;
 
 use super::digest::{digest, digest_reading};
-use crate::render::Plan;
+use crate::diagnostic::Diagnostic;
+use crate::render::{Job, OutputFile, Plan};
 
 /// A fast 64-bit hash of anything hashable.
 pub(super) fn stamp_of(value: &impl Hash) -> u64 {
@@ -171,22 +172,34 @@ impl Unchanged<'_> {
     }
 }
 
+/// What `job_stamps` found: every job's stamp, what was learned of the page
+/// jobs whose view was digested afresh, and the site-wide jobs it rendered.
+pub(super) struct Stamped {
+    pub(super) stamps: Vec<u64>,
+    pub(super) learned: Vec<(String, PageJob)>,
+    /// Site-wide jobs whose stamp is not `last`'s, rendered from the very
+    /// data they were digested from (their views are the big ones: built
+    /// once, not once to stamp and again to render).
+    pub(super) rendered: Vec<(usize, Result<OutputFile, Diagnostic>)>,
+}
+
 /// Every job's stamp: a digest of the data its template receives, built by
 /// the same code that renders it (`Plan::with_job_data`), with the parts of
 /// the global `site` its template uses. So a view that starts to show
 /// something new is stamped by it at once: nothing here describes a view.
-/// `listed[i]` is the digest of page i's summary. Returns the stamps, and
-/// what was learned of the page jobs whose view was digested afresh.
+/// `listed[i]` are the digests of page i's listing; `last` holds each file's
+/// stamp from the last render (`None`: render every site-wide job).
 pub(super) fn job_stamps(
     plan: &Plan,
     uses: &HashMap<String, u8>,
-    listed: &[u64],
+    listed: &[Vec<u64>],
     unchanged: Option<&Unchanged>,
-) -> (Vec<u64>, Vec<(String, PageJob)>) {
+    last: Option<&HashMap<String, u64>>,
+) -> Stamped {
     let parts: Vec<(u8, u64)> = SITE_FIELDS
         .iter()
         .map(|(name, bit)| {
-            // The article list by its summaries' digests, not walked again.
+            // The article list by its listings' digests, not walked again.
             let part = match *name {
                 "articles" => digest_reading(&plan.site_articles(), listed).0,
                 _ => plan.site_parts().get(name).map_or(0, digest),
@@ -195,60 +208,77 @@ pub(super) fn job_stamps(
         })
         .collect();
     let graph_jobs = plan.jobs();
-    let stamp_job = |k: usize| {
-        let path = plan.paths()[k].as_str();
-        let page = match graph_jobs[k] {
-            crate::render::Job::Page(i) => Some(i),
-            _ => None,
-        };
-        let kept = page.and_then(|i| unchanged.and_then(|u| u.digest(path, i)));
-        let (view, learned) = match kept {
-            Some(d) => (d, None),
-            None => {
-                let (d, reads) = plan.with_job_data(k, false, |data| digest_reading(data, listed));
-                (d, page.map(|_| PageJob { digest: d, reads }))
-            }
-        };
+    let site_of = |k: usize| -> Vec<u64> {
         let template = graph_jobs[k].template(plan.graph());
         let mask = uses.get(template).copied().unwrap_or(SITE_ALL);
-        let site: Vec<u64> = parts
+        parts
             .iter()
             .filter(|(bit, _)| mask & bit != 0)
             .map(|(_, stamp)| *stamp)
-            .collect();
-        (stamp_of(&(view, site)), learned)
+            .collect()
+    };
+    let page_job = |k: usize| {
+        let path = plan.paths()[k].as_str();
+        let Job::Page(i) = graph_jobs[k] else {
+            unreachable!("page jobs come first")
+        };
+        let (view, learned) = match unchanged.and_then(|u| u.digest(path, i)) {
+            Some(d) => (d, None),
+            None => {
+                let (d, reads) = plan.with_job_data(k, false, |data| digest_reading(data, listed));
+                (d, Some(PageJob { digest: d, reads }))
+            }
+        };
+        (stamp_of(&(view, site_of(k))), learned)
+    };
+    let site_job = |k: usize| {
+        let path = plan.paths()[k].as_str();
+        plan.with_job_data(k, false, |data| {
+            let stamp = stamp_of(&(digest_reading(data, listed).0, site_of(k)));
+            let stale = last.is_none_or(|l| l.get(path) != Some(&stamp));
+            (stamp, stale.then(|| plan.render_data(k, data)))
+        })
     };
     // The few site-wide jobs (lists, feeds, the checklists page) are the
     // big ones: they go one by one alongside the many small page jobs.
     let pages = graph_jobs
         .iter()
-        .take_while(|j| matches!(j, crate::render::Job::Page(_)))
+        .take_while(|j| matches!(j, Job::Page(_)))
         .count();
-    let (mut results, rest): (Vec<_>, Vec<_>) = rayon::join(
+    let (page_results, site_results): (Vec<_>, Vec<_>) = rayon::join(
         || {
             (0..pages)
                 .into_par_iter()
                 .with_min_len(64)
-                .map(stamp_job)
+                .map(page_job)
                 .collect()
         },
         || {
             (pages..graph_jobs.len())
                 .into_par_iter()
-                .map(stamp_job)
+                .map(site_job)
                 .collect()
         },
     );
-    results.extend(rest);
-    let mut stamps = Vec::with_capacity(results.len());
-    let mut learned = Vec::new();
-    for (k, (stamp, job)) in results.into_iter().enumerate() {
-        stamps.push(stamp);
+    let mut out = Stamped {
+        stamps: Vec::with_capacity(graph_jobs.len()),
+        learned: Vec::new(),
+        rendered: Vec::new(),
+    };
+    for (k, (stamp, job)) in page_results.into_iter().enumerate() {
+        out.stamps.push(stamp);
         if let Some(job) = job {
-            learned.push((plan.paths()[k].as_str().to_string(), job));
+            out.learned
+                .push((plan.paths()[k].as_str().to_string(), job));
         }
     }
-    (stamps, learned)
+    for (k, (stamp, file)) in (pages..).zip(site_results) {
+        out.stamps.push(stamp);
+        if let Some(file) = file {
+            out.rendered.push((k, file));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
