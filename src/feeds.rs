@@ -21,6 +21,17 @@ pub struct EntryView<'a> {
     /// The article's HTML, or empty with `content = "summary"`.
     pub content: &'a str,
     pub categories: Vec<&'a str>,
+    /// The featured image, for an enclosure link: absolute URL, MIME type,
+    /// size in bytes, and its alt text.
+    pub image: Option<FeedImageView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FeedImageView<'a> {
+    pub url: String,
+    pub mime: &'static str,
+    pub length: u64,
+    pub alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -114,6 +125,12 @@ pub fn feed<'a>(
                 summary: &p.body.summary_html,
                 content: bodies.get(&i).map_or("", String::as_str),
                 categories,
+                image: p.body.featured.as_ref().map(|pic| FeedImageView {
+                    url: views.permalink(pic.original.as_str()),
+                    mime: pic.format.mime(),
+                    length: pic.bytes,
+                    alt: meta.image.as_ref().map_or("", |i| i.alt.as_str()),
+                }),
             }
         })
         .collect();

@@ -29,6 +29,7 @@ pub mod diagnostic;
 mod feeds;
 mod front;
 mod graph;
+mod images;
 mod load;
 mod markdown;
 mod newsletter;
@@ -49,6 +50,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Origin, Severity};
 pub use graph::OutputPath;
+pub use images::EncodeReport as ImagesReport;
 pub use output::WriteReport;
 pub use render::{OutputContent, OutputFile};
 
@@ -118,6 +120,8 @@ pub struct RenderedSite {
     /// How many templates were rendered.
     pub rendered: usize,
     pub warnings: Vec<Diagnostic>,
+    /// How many pictures were encoded, and how many came from the cache.
+    pub images: ImagesReport,
 }
 
 /// The outcome of a successful build.
@@ -126,6 +130,7 @@ pub struct BuildReport {
     pub pages: usize,
     pub write: output::WriteReport,
     pub warnings: Vec<Diagnostic>,
+    pub images: ImagesReport,
 }
 
 /// Runs every stage but the writer: everything `huddle check` validates.
@@ -192,6 +197,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         pages: site.pages,
         write,
         warnings: site.warnings,
+        images: site.images,
     })
 }
 

@@ -96,84 +96,87 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let styled = std::io::stderr().is_terminal();
     let today = today();
-    let result =
-        match cli.command {
-            Command::Build {
-                site,
+    let result = match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                root: site.root,
                 output,
                 base_url,
-            } => {
-                let opts = BuildOptions {
-                    root: site.root,
-                    output,
-                    base_url,
-                    drafts: site.drafts,
-                    dev_server: false,
-                };
-                let started = std::time::Instant::now();
-                huddle::build(&opts).map(|r| {
+                drafts: site.drafts,
+                dev_server: false,
+            };
+            let started = std::time::Instant::now();
+            huddle::build(&opts).map(|r| {
                 print_all(&r.warnings, styled);
+                let images = match r.images {
+                    i if i.encoded + i.cached == 0 => String::new(),
+                    i => format!("; pictures: {} encoded, {} from the cache", i.encoded, i.cached),
+                };
                 eprintln!(
-                    "built {} pages into {} in {} ms ({} files written, {} unchanged, {} removed)",
+                    "built {} pages into {} in {} ms ({} files written, {} unchanged, {} removed{images})",
                     r.pages, opts.output_dir().display(), started.elapsed().as_millis(),
                     r.write.written, r.write.unchanged, r.write.removed
                 );
             })
-            }
-            Command::Check { site } => {
-                let opts = BuildOptions {
-                    root: site.root,
-                    output: None,
-                    base_url: None,
-                    drafts: site.drafts,
-                    dev_server: false,
-                };
-                huddle::check(&opts).map(|warnings| {
-                    print_all(&warnings, styled);
-                    eprintln!("no errors found ({} warnings)", warnings.len());
-                })
-            }
-            Command::Serve {
-                site,
-                watch,
-                port,
+        }
+        Command::Check { site } => {
+            let opts = BuildOptions {
+                root: site.root,
+                output: None,
+                base_url: None,
+                drafts: site.drafts,
+                dev_server: false,
+            };
+            huddle::check(&opts).map(|warnings| {
+                print_all(&warnings, styled);
+                eprintln!("no errors found ({} warnings)", warnings.len());
+            })
+        }
+        Command::Serve {
+            site,
+            watch,
+            port,
+            bind,
+            open,
+        } => {
+            let opts = huddle::serve::ServeOptions {
+                root: site.root,
                 bind,
+                port,
+                watch,
+                drafts: site.drafts,
                 open,
-            } => {
-                let opts = huddle::serve::ServeOptions {
-                    root: site.root,
-                    bind,
-                    port,
-                    watch,
-                    drafts: site.drafts,
-                    open,
-                };
-                huddle::serve::run(opts)
-            }
-            Command::New {
+            };
+            huddle::serve::run(opts)
+        }
+        Command::New {
+            title,
+            level,
+            attitudes,
+            practices,
+            root,
+        } => {
+            let article = scaffold::NewArticle {
                 title,
                 level,
                 attitudes,
                 practices,
-                root,
-            } => {
-                let article = scaffold::NewArticle {
-                    title,
-                    level,
-                    attitudes,
-                    practices,
-                };
-                scaffold::new_article(&root, &article, &today)
-                    .map(|p| eprintln!("created {}", p.display()))
-            }
-            Command::Init { dir } => scaffold::init_site(&dir, &today).map(|()| {
-                eprintln!(
-                    "created a new site in {}; build it with: cd {} && huddle build",
-                    dir.display(),
-                    dir.display()
-                )
-            }),
-        };
+            };
+            scaffold::new_article(&root, &article, &today)
+                .map(|p| eprintln!("created {}", p.display()))
+        }
+        Command::Init { dir } => scaffold::init_site(&dir, &today).map(|()| {
+            eprintln!(
+                "created a new site in {}; build it with: cd {} && huddle build",
+                dir.display(),
+                dir.display()
+            )
+        }),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(problems) => {

@@ -12,7 +12,7 @@ use crate::graph::SiteGraph;
 use crate::render::{RenderInput, Rendered};
 use crate::vocab::Vocabulary;
 use crate::{BuildOptions, RenderedSite, StageTimer};
-use crate::{config, front, graph, load, render, search, taxonomy};
+use crate::{config, front, graph, images, load, render, search, taxonomy};
 
 /// Every stage but the writer. With `index`, the search index is built too
 /// (on its own thread, while the pages render).
@@ -22,12 +22,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let loaded = load::load_content(&opts.root);
     let mut problems = loaded.warnings;
     let mut parsed = front::parse_all(loaded.sources, &vocab);
-    parsed.extend(
-        loaded
-            .unreadable
-            .into_iter()
-            .map(|(rel, d)| (rel, Err(vec![d]))),
-    );
+    parsed.extend(unreadable(loaded.unreadable));
     let sources = front::gather(parsed.iter().map(|(k, p)| (k.as_str(), p)), opts.drafts);
     // Its sources are shared with the pages now; holding them here too would
     // keep every source's text alive through the render (see `take_bodies`).
@@ -36,9 +31,18 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     timer.mark("front matter");
     let placement = graph::assign_urls(sources.sources, loaded.assets, &config);
     problems.extend(placement.errors);
+    let static_files = load::load_static(&opts.root, &config.theme);
+    let pictures = Pictures::survey(&opts.root, &placement.assets, &static_files, &config);
+    timer.mark("pictures surveyed");
     let text_words = search_words(&config, index);
     let mut pages = placement.pages;
-    graph::render_bodies(&mut pages, &placement.urls, text_words, &[]);
+    graph::render_bodies(
+        &mut pages,
+        &placement.urls,
+        text_words,
+        &pictures.table,
+        &[],
+    );
     timer.mark("markdown");
     let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.unparsed);
     problems.extend(link_errors);
@@ -52,13 +56,10 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     timer.mark("links checked");
     let links = taxonomy::cross_link(&site, &config, &vocab);
     problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
+    let used = graph::pictures_used(&site);
     let bodies = take_bodies(&mut site);
-    let pending_index = (text_words > 0).then(|| {
-        let records = search::search_records(&mut site.pages, &config, &vocab);
-        search::start_index(records, config.language.clone())
-    });
-    let static_files = load::load_static(&opts.root, &config.theme);
-    let listings = render::listings(&site, &links, &config, &vocab, &[]);
+    let pending_index = start_index(text_words, &mut site, &config, &vocab);
+    let listings = render::listings(&site, &links, &config, &vocab, &[], false);
     timer.mark("cross-linked");
     let input = RenderInput {
         graph: &site,
@@ -69,15 +70,16 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         static_files: &static_files,
         listings: &listings,
     };
-    let rendered = render::render_site(input, &mut templates);
+    let rendered = pictures.render_with(&used, || render::render_site(input, &mut templates));
+    let (rendered, image_report) = match rendered {
+        Ok(r) => r,
+        Err(e) => return Err([e, problems].concat()),
+    };
     let Rendered {
         mut files,
         mut all_paths,
         rendered,
-    } = match rendered {
-        Ok(r) => r,
-        Err(e) => return Err([e, problems].concat()),
-    };
+    } = rendered;
     timer.mark("rendered");
     add_index(pending_index, &mut files, &mut all_paths)?;
     // (The render checked its own paths; this adds the search index's.)
@@ -91,6 +93,79 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         pages: site.pages.len(),
         rendered,
         warnings: problems,
+        images: image_report,
+    })
+}
+
+/// Sources that could not be read, as parse failures.
+fn unreadable(files: Vec<(String, Diagnostic)>) -> impl Iterator<Item = (String, front::Parsed)> {
+    files.into_iter().map(|(rel, d)| (rel, Err(vec![d])))
+}
+
+/// The site's pictures, surveyed, with the cache they are encoded into.
+struct Pictures {
+    table: images::ImageTable,
+    known: images::SourceIndex,
+    cache: std::path::PathBuf,
+}
+
+impl Pictures {
+    fn survey(
+        root: &std::path::Path,
+        assets: &[graph::PlacedAsset],
+        static_files: &[load::StaticFile],
+        config: &Config,
+    ) -> Self {
+        let cache = images::cache_dir(root);
+        let known = images::SourceIndex::load(&cache);
+        let files = graph::image_files(assets, static_files, config);
+        let table = images::ImageTable::survey(files, config, &known);
+        Pictures {
+            table,
+            known,
+            cache,
+        }
+    }
+
+    /// Runs `render` while the variants of the pictures in use are encoded
+    /// (or found in the cache); either's errors fail the build.
+    fn render_with(
+        &self,
+        used: &graph::PicturesUsed,
+        render: impl FnOnce() -> Result<Rendered, Vec<Diagnostic>> + Send,
+    ) -> Result<(Rendered, images::EncodeReport), Vec<Diagnostic>> {
+        let progress = images::Progress::new();
+        let keys = used.keys();
+        let (rendered, (variants, faults, report)) = rayon::join(render, || {
+            images::encode_variants(&self.table, &keys, &self.cache, &|d, t| progress.tell(d, t))
+        });
+        // The index is only a cache: a site folder that cannot hold it still builds.
+        let _ = self.known.save(&self.cache);
+        match rendered {
+            Ok(mut r) if faults.is_empty() => {
+                r.all_paths.extend(variants.iter().map(|f| f.path.clone()));
+                r.files.extend(variants);
+                Ok((r, report))
+            }
+            Ok(_) => Err(used.faults(faults)),
+            Err(mut e) => {
+                e.extend(used.faults(faults));
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Starts the search index on its own thread (when search needs text).
+fn start_index(
+    text_words: usize,
+    site: &mut SiteGraph,
+    config: &Config,
+    vocab: &Vocabulary,
+) -> Option<search::PendingIndex> {
+    (text_words > 0).then(|| {
+        let records = search::search_records(&mut site.pages, config, vocab);
+        search::start_index(records, config.language.clone())
     })
 }
 

@@ -546,3 +546,74 @@ fn checklist_edits_reach_the_checklists_page_as_a_fresh_build_shows_them() {
     );
     assert!(!page(&s).contains("Meeting lists"));
 }
+
+/// A small photo-like JPEG, `w` × `h`.
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+#[test]
+fn picture_edits_add_up_to_a_fresh_build() {
+    let site = Site::fixture("tagged");
+    let mut s = Served2::start(&site);
+    let dir = "content/articles/offsite";
+    site.write(&format!("{dir}/room.jpg"), jpeg(900, 600));
+    site.write(
+        &format!("{dir}/index.md"),
+        "---\ntitle: Offsite\ndate: 2026-07-02\nlevel: pooled\npractices: [follow-up]\nimage: room.jpg\nimage_alt: The room before the workshop\n---\n\nBody.\n",
+    );
+    s.step(
+        &site,
+        paths(&site, &[dir]),
+        "a page bundle with a featured picture",
+    );
+    let page = |s: &Served2| {
+        String::from_utf8_lossy(&s.served["articles/offsite/index.html"]).into_owned()
+    };
+    assert!(page(&s).contains("width=\"900\" height=\"600\""));
+
+    site.write(&format!("{dir}/room.jpg"), jpeg(1200, 500));
+    s.step(
+        &site,
+        paths(&site, &[&format!("{dir}/room.jpg")]),
+        "the picture replaced",
+    );
+    assert!(
+        page(&s).contains("width=\"1200\" height=\"500\""),
+        "{}",
+        page(&s)
+    );
+
+    site.write(&format!("{dir}/wall.jpg"), jpeg(500, 500));
+    edit(
+        &site,
+        &format!("{dir}/index.md"),
+        "Body.",
+        "Body.\n\n![Notes on the wall](wall.jpg)",
+    );
+    let both = [format!("{dir}/index.md"), format!("{dir}/wall.jpg")];
+    let c = paths(&site, &[&both[0], &both[1]]);
+    s.step(&site, c, "a picture added to the body");
+    assert!(page(&s).contains("alt=\"Notes on the wall\""));
+
+    site.remove(&format!("{dir}/wall.jpg"));
+    let c = edit(
+        &site,
+        &format!("{dir}/index.md"),
+        "\n\n![Notes on the wall](wall.jpg)",
+        "",
+    );
+    let Changes::Paths(mut p) = c else {
+        unreachable!()
+    };
+    p.push(site.path(&format!("{dir}/wall.jpg")));
+    s.step(&site, Changes::Paths(p), "a picture and its use removed");
+}

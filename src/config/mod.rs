@@ -11,7 +11,7 @@ mod sections;
 
 pub use newsletter::NewsletterConfig;
 pub use sections::{
-    FeedConfig, FeedContent, RelatedConfig, RelatedWeights, SearchConfig, SearchIndex,
+    FeedConfig, FeedContent, ImagesConfig, RelatedConfig, RelatedWeights, SearchConfig, SearchIndex,
 };
 
 use crate::diagnostic::{Diagnostic, toml_diagnostic};
@@ -39,6 +39,7 @@ pub struct Config {
     pub newsletter: NewsletterConfig,
     pub feed: FeedConfig,
     pub search: SearchConfig,
+    pub images: ImagesConfig,
     /// True under `huddle serve` (see `BuildOptions::dev_server`).
     pub dev_server: bool,
 }
@@ -70,6 +71,8 @@ struct RawConfig {
     feed: FeedConfig,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    images: ImagesConfig,
 }
 
 fn default_language() -> String {
@@ -172,6 +175,10 @@ pub fn parse_config(
         errors.append(&mut vocab_errors);
     }
     errors.extend(raw.newsletter.validate(text));
+    for (key, message, help) in raw.images.problems() {
+        let span = find_key_line(text, key).unwrap_or(0..0);
+        errors.push(Diagnostic::at(CONFIG_FILE, text, span, message).with_help(help));
+    }
     match base_url {
         Some((base_url, base_path)) if errors.is_empty() => Ok(Config {
             title: raw.title,
@@ -187,6 +194,7 @@ pub fn parse_config(
             newsletter: raw.newsletter,
             feed: raw.feed,
             search: raw.search,
+            images: raw.images,
             dev_server: false,
             vocabulary: raw.vocabulary,
         }),

@@ -90,3 +90,58 @@ impl Default for SearchConfig {
         }
     }
 }
+
+/// `[images]` in site.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Resize photos into variants; off, pictures are shown as they are
+    /// (still with their width and height).
+    pub enabled: bool,
+    /// The widths of the variants, in pixels (never above a photo's own).
+    pub widths: Vec<u32>,
+    /// Encoder quality, 1 to 100, for WebP and JPEG variants.
+    pub quality: u8,
+    /// The `sizes` attribute: how wide a picture is shown, for the browser's
+    /// choice of variant (the default theme's text column).
+    pub sizes: String,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            enabled: true,
+            widths: vec![480, 960, 1600],
+            quality: 80,
+            sizes: "(min-width: 46rem) 42rem, calc(100vw - 2rem)".into(),
+        }
+    }
+}
+
+impl ImagesConfig {
+    /// What is wrong with the settings, in words, with a fix.
+    pub fn problems(&self) -> Vec<(&'static str, String, String)> {
+        let mut out = Vec::new();
+        if self.widths.is_empty() || self.widths.iter().any(|&w| !(16..=8192).contains(&w)) {
+            out.push((
+                "widths",
+                format!(
+                    "`[images] widths` must list widths from 16 to 8192 pixels (got {:?})",
+                    self.widths
+                ),
+                "for example: widths = [480, 960, 1600]".into(),
+            ));
+        }
+        if !(1..=100).contains(&self.quality) {
+            out.push((
+                "quality",
+                format!(
+                    "`[images] quality` must be from 1 to 100 (got {})",
+                    self.quality
+                ),
+                "80 keeps photos sharp at a small size".into(),
+            ));
+        }
+        out
+    }
+}

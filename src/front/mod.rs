@@ -9,6 +9,7 @@ mod decode;
 mod fields;
 mod spans;
 mod split;
+mod url_keys;
 mod validate;
 
 use std::collections::HashSet;
@@ -52,7 +53,19 @@ pub struct PageMeta {
     pub draft: bool,
     pub slug: Option<String>,
     pub aliases: Vec<String>,
+    /// The featured image (`image`, `image_alt`).
+    pub image: Option<FrontImage>,
     pub extra: serde_json::Value,
+}
+
+/// A featured image as front matter names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontImage {
+    /// As written: relative to the page, `@/` from content/, or `/images/x.jpg`.
+    pub path: String,
+    pub alt: String,
+    /// Where the path is written, in the file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A source file split and parsed: its text (BOM removed) and where the body starts.

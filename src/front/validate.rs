@@ -10,16 +10,19 @@ use serde_json::Value;
 
 use super::fields::Field;
 use super::spans::{key_span, value_span, value_start_span};
-use super::{PageDate, PageMeta, Tags, parse_date};
+use super::url_keys::{aliases, slug};
+use super::{FrontImage, PageDate, PageMeta, Tags, parse_date};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::vocab::{TaxonomyKind, Vocabulary};
 
 /// The keys front matter may have.
-const KNOWN_KEYS: [&str; 11] = [
+const KNOWN_KEYS: [&str; 13] = [
     "title",
     "date",
     "updated",
     "description",
+    "image",
+    "image_alt",
     "level",
     "attitudes",
     "practices",
@@ -37,7 +40,7 @@ pub(super) struct Frame<'a> {
 }
 
 impl Frame<'_> {
-    fn at(
+    pub(super) fn at(
         &self,
         span: Option<Range<usize>>,
         message: String,
@@ -47,12 +50,12 @@ impl Frame<'_> {
         Diagnostic::at(self.file, self.text, span, message).with_help(help)
     }
 
-    fn key(&self, key: &str) -> Option<Range<usize>> {
+    pub(super) fn key(&self, key: &str) -> Option<Range<usize>> {
         key_span(self.text, self.front.clone(), key)
     }
 
     /// The value's own text if it can be found, else where the key's value starts.
-    fn value(&self, key: &str, value: &str) -> Option<Range<usize>> {
+    pub(super) fn value(&self, key: &str, value: &str) -> Option<Range<usize>> {
         value_span(self.text, self.front.clone(), key, value)
             .or_else(|| value_start_span(self.text, self.front.clone(), key))
     }
@@ -74,8 +77,10 @@ pub(super) fn validate(
         draft: false,
         slug: None,
         aliases: Vec::new(),
+        image: None,
         extra: Value::Object(Default::default()),
     };
+    let mut image_alt: Option<String> = None;
     let mut errors = Vec::new();
     let mut seen_level = false;
     let mut seen_date = false;
@@ -110,6 +115,20 @@ pub(super) fn validate(
                     "draft: true",
                 )]),
             },
+            "image" => text(frame, &key, value).map(|t| {
+                let path = t.trim().to_string();
+                if !path.is_empty() {
+                    let span = frame
+                        .value(&key, &path)
+                        .unwrap_or(frame.front.start..frame.front.start);
+                    meta.image = Some(FrontImage {
+                        path,
+                        alt: String::new(),
+                        span,
+                    });
+                }
+            }),
+            "image_alt" => text(frame, &key, value).map(|t| image_alt = Some(t.trim().to_string())),
             "slug" => slug(frame, value).map(|s| meta.slug = s),
             "aliases" => aliases(frame, value).map(|a| meta.aliases = a),
             "extra" => {
@@ -130,12 +149,34 @@ pub(super) fn validate(
     if !wrong_title {
         errors.extend(missing_title(frame, &meta));
     }
+    errors.extend(featured_alt(frame, &mut meta, image_alt));
     errors.extend(missing(frame, is_article, seen_date, seen_level, vocab));
     errors.sort_by_key(|d| (d.line, d.column));
     (meta, errors)
 }
 
-type Checked<T> = Result<T, Vec<Diagnostic>>;
+pub(super) type Checked<T> = Result<T, Vec<Diagnostic>>;
+
+/// A featured image needs its alt text, and alt text needs its image.
+fn featured_alt(frame: &Frame, meta: &mut PageMeta, alt: Option<String>) -> Option<Diagnostic> {
+    match (&mut meta.image, alt) {
+        (Some(image), Some(alt)) if !alt.is_empty() => {
+            image.alt = alt;
+            None
+        }
+        (Some(image), _) => Some(frame.at(
+            frame.key("image"),
+            format!("the featured image `{}` has no `image_alt`", image.path),
+            "add `image_alt:` describing what the picture shows (e.g. image_alt: A coach and a manager at a whiteboard); screen readers read it, and share previews show it",
+        )),
+        (None, Some(_)) => Some(frame.at(
+            frame.key("image_alt"),
+            "`image_alt` describes a featured image, but there is no `image`".to_string(),
+            "add `image: picture.jpg` (a file beside the article, or /images/picture.jpg from static/), or remove `image_alt`",
+        )),
+        (None, None) => None,
+    }
+}
 
 fn unknown_key(frame: &Frame, key: &str) -> Diagnostic {
     frame.at(
@@ -148,7 +189,7 @@ fn unknown_key(frame: &Frame, key: &str) -> Diagnostic {
     )
 }
 
-fn wrong_kind(frame: &Frame, key: &str, expected: &str, example: &str) -> Diagnostic {
+pub(super) fn wrong_kind(frame: &Frame, key: &str, expected: &str, example: &str) -> Diagnostic {
     frame.at(
         value_start_span(frame.text, frame.front.clone(), key),
         format!("`{key}` must be {expected}"),
@@ -157,7 +198,7 @@ fn wrong_kind(frame: &Frame, key: &str, expected: &str, example: &str) -> Diagno
 }
 
 /// Text, or a bare number or yes/no a writer meant as text (`title: 1984`).
-fn scalar_text(value: &Value) -> Option<String> {
+pub(super) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -255,7 +296,7 @@ fn terms(
 }
 
 /// `x`, `[x, y]` or a `- x` list, as text; None if anything in it is not text.
-fn text_list(value: Value) -> Option<Vec<String>> {
+pub(super) fn text_list(value: Value) -> Option<Vec<String>> {
     match value {
         Value::Null => Some(Vec::new()),
         Value::Array(items) => items.iter().map(scalar_text).collect(),
@@ -269,77 +310,6 @@ fn unknown_value(frame: &Frame, kind: TaxonomyKind, value: &str, help: String) -
         format!("unknown {} `{value}`", kind.singular()),
         help,
     )
-}
-
-fn slug(frame: &Frame, value: Value) -> Checked<Option<String>> {
-    let Some(s) = scalar_text(&value) else {
-        return match value {
-            Value::Null => Ok(None),
-            _ => Err(vec![wrong_kind(frame, "slug", "text", "slug: my-article")]),
-        };
-    };
-    let s = s.trim().to_string();
-    match check_slug(&s) {
-        Ok(()) => Ok(Some(s)),
-        Err(why) => Err(vec![frame.at(
-            frame.value("slug", &s),
-            format!("`slug: {s}` {why}"),
-            format!(
-                "use letters, digits and hyphens only, e.g. `slug: {}`",
-                slug::slugify(&s)
-            ),
-        )]),
-    }
-}
-
-/// A slug becomes one folder name in the output: no separators, no `..`, nothing hidden.
-fn check_slug(s: &str) -> Result<(), &'static str> {
-    if s.is_empty() {
-        Err("is empty")
-    } else if s.contains('/') || s.contains('\\') {
-        Err("contains a slash, which would write outside the article's folder")
-    } else if s.starts_with('.') {
-        Err("starts with a dot (`..` would write outside the output folder)")
-    } else if s.chars().any(|c| {
-        c.is_control()
-            || c.is_whitespace()
-            || matches!(c, '?' | '#' | '%' | '"' | '<' | '>' | ':' | '*' | '|')
-    }) {
-        Err("contains characters that do not belong in a URL")
-    } else {
-        Ok(())
-    }
-}
-
-fn aliases(frame: &Frame, value: Value) -> Checked<Vec<String>> {
-    let Some(aliases) = text_list(value) else {
-        return Err(vec![wrong_kind(
-            frame,
-            "aliases",
-            "a list of paths",
-            "aliases: [/old/url/]",
-        )]);
-    };
-    let errors: Vec<Diagnostic> = aliases
-        .iter()
-        .filter(|a| {
-            !a.starts_with('/')
-                || a.split('/').any(|seg| seg == ".." || seg == ".")
-                || a.contains('\\')
-        })
-        .map(|a| {
-            frame.at(
-                value_span(frame.text, frame.front.clone(), "aliases", a),
-                format!("alias `{a}` is not a path inside the site"),
-                "write aliases as paths from the site root, e.g. `/old/url/`",
-            )
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(aliases)
-    } else {
-        Err(errors)
-    }
 }
 
 /// Every page needs a title that is not blank.

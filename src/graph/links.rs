@@ -80,7 +80,22 @@ impl Targets<'_> {
     /// Page `from`'s link edges and broken links and anchors.
     fn check(&self, from: usize, page: &Page) -> PageLinks {
         let mut edges = Vec::new();
-        let mut errors = Vec::new();
+        let mut errors: Vec<Diagnostic> = page
+            .body
+            .problems
+            .iter()
+            .map(|p| {
+                let source = &page.source;
+                let d = Diagnostic::at(
+                    &source.display_path,
+                    &source.text,
+                    p.span.clone(),
+                    p.message.clone(),
+                )
+                .with_help(p.help.clone());
+                if p.warning { d.warning() } else { d }
+            })
+            .collect();
         for link in &page.body.links {
             let target_page = match &link.target {
                 None if link.resolved => Some(page),
@@ -113,13 +128,16 @@ impl Targets<'_> {
     fn broken_link(&self, page: &Page, link: &InternalLink, target: &str) -> Diagnostic {
         let sorted = self.sorted.get_or_init(|| {
             let mut all: Vec<&str> = self.index.keys().copied().collect();
+            all.extend(self.assets.iter().copied());
             all.sort_unstable();
             all
         });
+        // A missing picture is most likely another file, a page another page.
+        let is_file = |p: &str| !p.ends_with(".md");
         let others = sorted
             .iter()
             .copied()
-            .filter(|c| *c != page.source.rel_path);
+            .filter(|c| *c != page.source.rel_path && is_file(c) == is_file(target));
         let help = match closest(target, others) {
             Some(best) => format!("did you mean `{}`? (link paths are relative to this file, or start with @/ for content/)", relative_hint(&page.source.rel_path, best)),
             None => "link to a Markdown file under content/, relative to this file (`other.md`, `../guides/x.md`) or from content/ (`@/articles/x.md`)".into(),

@@ -18,8 +18,9 @@ pub use crate::paths::{OutputPath, UrlPath};
 mod links;
 mod place;
 
+pub use crate::paths::encode_path;
 pub use links::link_and_order;
-pub use place::{Placement, assign_urls, encode_path};
+pub use place::{Placement, assign_urls};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
@@ -53,12 +54,14 @@ impl Page {
 }
 
 /// Renders the Markdown of every page (in parallel), except where `kept[i]`
-/// already holds page i's body (serve, for pages whose source and links did
-/// not change). `text_words`: how much plain text to keep for search.
+/// already holds page i's body (serve, for pages whose source, links and
+/// pictures did not change). `text_words`: how much plain text to keep for
+/// search. `images`: the site's pictures (body images and the featured one).
 pub fn render_bodies(
     pages: &mut [Page],
     urls: &HashMap<String, String>,
     text_words: usize,
+    images: &crate::images::ImageTable,
     kept: &[Option<Arc<RenderedBody>>],
 ) {
     pages.par_iter_mut().enumerate().for_each(|(i, page)| {
@@ -70,15 +73,24 @@ pub fn render_bodies(
                     page_rel_path: &source.rel_path,
                     urls,
                     text_words,
+                    images: Some(images),
                 };
                 let body = &source.text[source.body_start..];
-                Arc::new(crate::markdown::render_body(body, source.body_start, &ctx))
+                let mut out = crate::markdown::render_body(body, source.body_start, &ctx);
+                if let Some(image) = &source.meta.image {
+                    crate::markdown::featured_picture(
+                        &image.path,
+                        image.span.clone(),
+                        &ctx,
+                        &mut out,
+                    );
+                }
+                Arc::new(out)
             }
         };
     });
 }
 
-/// A file copied from content/ into the output.
 #[derive(Debug, Clone)]
 pub struct PlacedAsset {
     pub asset: AssetFile,
@@ -134,4 +146,82 @@ pub fn sections(graph: &SiteGraph) -> BTreeMap<String, (Vec<usize>, Vec<usize>)>
         pages.sort_by(|&a, &b| newest_first(&graph.pages[a], &graph.pages[b]));
     }
     map
+}
+
+/// Every image file of the site, for `images::ImageTable::survey`: those
+/// under content/ (named by content path, copied where the placement put
+/// them) and those under static/ and the theme (named by URL path).
+pub fn image_files(
+    assets: &[PlacedAsset],
+    static_files: &[crate::load::StaticFile],
+    config: &Config,
+) -> Vec<crate::images::ImageFile> {
+    use crate::images::{ImageFile, is_image_name};
+    let content = assets
+        .iter()
+        .filter(|a| is_image_name(&a.asset.rel_path))
+        .map(|a| ImageFile {
+            key: a.asset.rel_path.clone(),
+            shown: format!("content/{}", a.asset.rel_path),
+            source: crate::paths::FileSource::Disk(a.asset.abs_path.clone()),
+            output: a.output.clone(),
+        });
+    let theme = format!("themes/{}/static/", config.theme);
+    let statics = static_files
+        .iter()
+        .filter(|f| is_image_name(&f.rel_path))
+        .map(|f| ImageFile {
+            key: format!("/{}", f.rel_path),
+            shown: match &f.source {
+                crate::paths::FileSource::Disk(p) if !p.to_string_lossy().contains(&theme) => {
+                    format!("static/{}", f.rel_path)
+                }
+                _ => format!("{theme}{}", f.rel_path),
+            },
+            source: f.source.clone(),
+            output: OutputPath::new(f.rel_path.clone()),
+        });
+    content.chain(statics).collect()
+}
+
+/// The pictures the pages show, each with the first place that shows it
+/// (found before the sources' text is let go, for errors found later).
+pub struct PicturesUsed {
+    first: Vec<(String, Diagnostic)>,
+}
+
+/// Which pictures `site`'s pages show.
+pub fn pictures_used(site: &SiteGraph) -> PicturesUsed {
+    let mut seen = HashSet::new();
+    let mut first = Vec::new();
+    for page in &site.pages {
+        let source = &page.source;
+        for (key, span) in &page.body.pictures {
+            if seen.insert(key.as_str()) {
+                let at = Diagnostic::at(&source.display_path, &source.text, span.clone(), "");
+                first.push((key.clone(), at));
+            }
+        }
+    }
+    PicturesUsed { first }
+}
+
+impl PicturesUsed {
+    pub fn keys(&self) -> Vec<&str> {
+        self.first.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    /// Pictures that could not be decoded, as errors at the first place
+    /// that shows each.
+    pub fn faults(&self, faults: Vec<(String, crate::images::Fault)>) -> Vec<Diagnostic> {
+        faults
+            .into_iter()
+            .filter_map(|(key, fault)| {
+                let (_, at) = self.first.iter().find(|(k, _)| *k == key)?;
+                let mut d = at.clone();
+                d.message = fault.message;
+                Some(d.with_help(fault.help))
+            })
+            .collect()
+    }
 }

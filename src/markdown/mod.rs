@@ -11,10 +11,12 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 pub mod checklist;
+mod images;
 mod links;
 mod text;
 
 use checklist::{Checklist, build_checklists};
+pub use images::featured_picture;
 use links::classify_link;
 use text::{count_words, plain_text, summary};
 
@@ -51,6 +53,42 @@ pub struct RenderedBody {
     pub checklists: Vec<Checklist>,
     /// Body text for the search index (empty unless asked for).
     pub text: String,
+    /// Problems found in the body itself (an image without alt text, a
+    /// picture that cannot be shown), for `graph` to report with the page.
+    pub problems: Vec<BodyProblem>,
+    /// The pictures the page shows, by image key (see `images`) with where
+    /// the file names each, the featured image's first.
+    pub pictures: Vec<(String, Range<usize>)>,
+    /// The page's featured image (front matter `image`), resolved.
+    pub featured: Option<std::sync::Arc<crate::images::Picture>>,
+}
+
+/// A problem at a place in the page's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyProblem {
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: String,
+    pub warning: bool,
+}
+
+impl BodyProblem {
+    pub fn error(span: Range<usize>, message: String, help: impl Into<String>) -> Self {
+        BodyProblem {
+            span,
+            message,
+            help: help.into(),
+            warning: false,
+        }
+    }
+
+    pub fn warning(span: Range<usize>, message: String, help: impl Into<String>) -> Self {
+        BodyProblem {
+            warning: true,
+            ..BodyProblem::error(span, message, help)
+        }
+    }
 }
 
 /// What the renderer needs to rewrite links: where the page is, and every content
@@ -61,6 +99,8 @@ pub struct LinkContext<'a> {
     pub urls: &'a HashMap<String, String>,
     /// How many words of body text to keep for the search index (0: none).
     pub text_words: usize,
+    /// The site's pictures; None: images are left as written.
+    pub images: Option<&'a crate::images::ImageTable>,
 }
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -86,6 +126,7 @@ pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> Rende
     if links.text_words > 0 {
         out.text = plain_text(&events, links.text_words);
     }
+    let mut events = images::place_pictures(events, links, body_offset, &mut out);
     for (event, range) in events.iter_mut() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
             && let Some(link) = classify_link(
@@ -202,6 +243,7 @@ mod tests {
                 page_rel_path: "articles/a.md",
                 urls: &urls,
                 text_words: 0,
+                images: None,
             },
         )
     }

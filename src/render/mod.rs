@@ -108,13 +108,16 @@ pub fn collect(
 /// What lists show of every page (index = page index; see
 /// `views::Listing`), shared by all lists. `known[i]`, where given, is page
 /// i's listing from an earlier render that is still right (serve); the
-/// others are made here.
+/// others are made here. Checklists are included only with `checklists`:
+/// a build shows each on one page, so it makes them there (and holds no
+/// second copy), while serve keeps them to digest each once per edit.
 pub fn listings(
     graph: &SiteGraph,
     links: &CrossLinks,
     config: &Config,
     vocab: &Vocabulary,
     known: &[Option<Listing>],
+    checklists: bool,
 ) -> Vec<Listing> {
     let views = Views {
         config,
@@ -127,7 +130,7 @@ pub fn listings(
         .into_par_iter()
         .map(|i| match known.get(i) {
             Some(Some(l)) => l.clone(),
-            _ => views.listing(i),
+            _ => views.listing(i, checklists),
         })
         .collect()
 }

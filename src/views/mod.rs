@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::graph::{Page, PageKind, SiteGraph, encode_path};
+use crate::images::PictureView;
 use crate::markdown::{TocEntry, reading_time};
 use crate::taxonomy::CrossLinks;
 use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
@@ -65,6 +66,8 @@ pub struct PageSummaryView<'a> {
     pub practices: Vec<TagView<'a>>,
     pub extra: &'a serde_json::Value,
     pub draft: bool,
+    /// The featured image (front matter `image`), ready to show.
+    pub image: Option<Box<PictureView>>,
 }
 
 /// A whole page, for page.html.
@@ -170,14 +173,19 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Page `i`'s `Listing`: its summary, then each checklist as the
-    /// checklists page lists it.
-    pub fn listing(&self, i: usize) -> Listing {
+    /// Page `i`'s `Listing`: its summary, then (with `checklists`) each
+    /// checklist as the checklists page lists it.
+    pub fn listing(&self, i: usize, checklists: bool) -> Listing {
         let to_value = |v: Result<tera::Value, _>| v.unwrap_or_else(|_| tera::Value::none());
         let mut parts = vec![to_value(tera::Value::try_from_serializable(
             &self.summary(i),
         ))];
-        for j in 0..self.graph.pages[i].body.checklists.len() {
+        let count = if checklists {
+            self.graph.pages[i].body.checklists.len()
+        } else {
+            0
+        };
+        for j in 0..count {
             let entry = self.checklist_entry(i, j);
             parts.push(to_value(tera::Value::try_from_serializable(&entry)));
         }
@@ -224,7 +232,17 @@ impl<'a> Views<'a> {
                 .collect(),
             extra: &meta.extra,
             draft: meta.draft,
+            image: self.featured(p),
         }
+    }
+
+    /// Page `p`'s featured image as templates show it.
+    pub fn featured(&self, p: &Page) -> Option<Box<PictureView>> {
+        let picture = p.body.featured.as_ref()?;
+        let alt = p.source.meta.image.as_ref().map_or("", |i| i.alt.as_str());
+        let c = self.config;
+        let view = PictureView::new(picture, alt, None, &c.base_path, &c.images.sizes);
+        Some(Box::new(view))
     }
 
     /// `position`: the page's place in `graph.articles` (newest first), if an

@@ -44,7 +44,7 @@ pub(super) fn listings(
         .collect();
     let known_values: Vec<Option<Listing>> =
         known.iter().map(|k| k.map(|(_, l, _)| l.clone())).collect();
-    let values = render::listings(site, links, config, vocab, &known_values);
+    let values = render::listings(site, links, config, vocab, &known_values, true);
     let digests: Vec<Vec<u64>> = (0..values.len())
         .into_par_iter()
         .map(|i| match known[i] {
@@ -83,7 +83,7 @@ pub(super) struct SinceLast<'a> {
     pub(super) same_structure: bool,
 }
 
-type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
+pub(super) type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
 
 /// Renders the jobs of the plan whose stamp changed (all with
 /// `everything`): the edited pages first, handed to `first_phase`, then the

@@ -60,6 +60,7 @@ pub(super) fn express_page(
         std::slice::from_mut(&mut page),
         &last.urls,
         last.text_words,
+        &last.pictures,
         &[],
     );
     let link_keys = |b: &RenderedBody| -> Vec<(Option<String>, Option<String>, bool)> {

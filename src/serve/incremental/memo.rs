@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::{Parsed, ParsedSource};
 use crate::graph::{Page, Placement, SiteGraph};
+use crate::images::{ImageTable, SourceIndex};
 use crate::load::AssetFile;
 use crate::markdown::RenderedBody;
 use crate::render::Templates;
@@ -44,6 +45,8 @@ pub(super) struct Memo {
     pub(super) listings: HashMap<String, (u64, Listing, Vec<u64>)>,
     /// A stamp of the static files' names (their URLs are in every page).
     pub(super) static_names: Option<u64>,
+    /// Image files' hashes and probes (see `images::SourceIndex`).
+    pub(super) image_sources: SourceIndex,
     /// The last successful render's site, for the express lane.
     pub(super) last: Option<Last>,
     /// The last placing of pages and assets (see `assign_urls`).
@@ -65,6 +68,7 @@ pub(super) struct Last {
     pub(super) config: Config,
     pub(super) vocab: Vocabulary,
     pub(super) text_words: usize,
+    pub(super) pictures: ImageTable,
 }
 
 impl Last {
@@ -75,6 +79,7 @@ impl Last {
         config: Config,
         vocab: Vocabulary,
         text_words: usize,
+        pictures: ImageTable,
     ) -> Self {
         let index = graph
             .pages
@@ -90,6 +95,7 @@ impl Last {
             config,
             vocab,
             text_words,
+            pictures,
         }
     }
 }
@@ -269,7 +275,9 @@ pub(super) struct CachedBody {
     pub(super) body: Arc<RenderedBody>,
     /// Each internal link's target and the URL it resolved to.
     lookups: Vec<(String, Option<String>)>,
-    /// Source text, path and HTML together.
+    /// Each picture it shows (or tried to) and that picture's stamp.
+    pictures: Vec<(String, u64)>,
+    /// Source text, path, HTML and pictures together.
     pub(super) stamp: u64,
 }
 
@@ -278,18 +286,26 @@ impl CachedBody {
         source: Arc<ParsedSource>,
         body: Arc<RenderedBody>,
         urls: &HashMap<String, String>,
+        images: &ImageTable,
     ) -> Self {
+        let pictures = body
+            .pictures
+            .iter()
+            .map(|(key, _)| (key.clone(), images.stamp(key)))
+            .collect();
         let lookups = body
             .links
             .iter()
             .filter_map(|l| l.target.as_ref())
             .map(|t| (t.clone(), urls.get(t).cloned()))
             .collect();
-        let stamp = stamp_of(&(&source.rel_path, &source.text, &body.html));
+        // The pictures too: a featured image shows in lists, not in the body.
+        let stamp = stamp_of(&(&source.rel_path, &source.text, &body.html, &pictures));
         CachedBody {
             source,
             body,
             lookups,
+            pictures,
             stamp,
         }
     }
@@ -301,8 +317,13 @@ impl CachedBody {
         source: &Arc<ParsedSource>,
         urls: &HashMap<String, String>,
         same_urls: bool,
+        images: &ImageTable,
     ) -> bool {
         Arc::ptr_eq(&self.source, source)
+            && self
+                .pictures
+                .iter()
+                .all(|(key, stamp)| images.stamp(key) == *stamp)
             && (same_urls
                 || self
                     .lookups

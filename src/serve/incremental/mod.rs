@@ -11,6 +11,7 @@ mod changed;
 mod digest;
 mod express;
 mod memo;
+mod pictures;
 mod stamps;
 
 use std::path::{Path, PathBuf};
@@ -18,10 +19,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::images::ImageTable;
+
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::Sources;
-use crate::graph::{Page, Placement, SiteGraph};
+use crate::graph::{Page, SiteGraph};
 use crate::render::{OutputFile, RenderInput, Templates};
 use crate::search::SearchBatch;
 use crate::vocab::Vocabulary;
@@ -141,15 +144,11 @@ impl Session {
         problems.extend(sources.problems);
         timer.mark("front matter");
         let (placement, same_urls) = memo.assign_urls(sources.sources, assets, &config);
-        let Placement {
-            mut pages,
-            assets,
-            urls,
-            errors,
-        } = placement;
-        problems.extend(errors);
+        problems.extend(placement.errors);
+        let (mut pages, assets, urls) = (placement.pages, placement.assets, placement.urls);
+        let (static_files, pictures) = pictures::survey(memo, &root, &assets, &config);
         let text_words = pipeline::search_words(&config, true);
-        let page_stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words);
+        let stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words, &pictures);
         timer.mark("markdown");
         let (site, link_errors) = graph::link_and_order(pages, assets, &sources.unparsed);
         problems.extend(link_errors);
@@ -160,7 +159,6 @@ impl Session {
         timer.mark("links checked");
         let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
-        let static_files = load_static(memo, &root, &config.theme);
         let everything = memo.render_all;
         let listings = listings(
             memo,
@@ -168,7 +166,7 @@ impl Session {
             &links,
             &config,
             &vocab,
-            &page_stamps.stamps,
+            &stamps.stamps,
             everything,
         );
         timer.mark("cross-linked");
@@ -186,7 +184,7 @@ impl Session {
             input,
             &mut templates,
             &SinceLast {
-                pages: &page_stamps,
+                pages: &stamps,
                 listed: &listings.digests,
                 everything,
                 same_structure: last_was_good && same_urls && same_links,
@@ -195,12 +193,11 @@ impl Session {
         );
         memo.cross = Some((key, links));
         memo.templates = Some(templates);
-        let (files, all_paths, rendered) = rendered.map_err(|e| [e, problems.clone()].concat())?;
+        let (files, all_paths, rendered, images) =
+            pictures::encode(rendered, &root, &site, &pictures)
+                .map_err(|e| [e, problems.clone()].concat())?;
         timer.mark("rendered");
-        self.search = config
-            .search
-            .enabled
-            .then(|| search_batch(&site, &config, &vocab));
+        self.search = search_batch(&site, &config, &vocab);
         let pages = site.pages.len();
         memo.render_all = false;
         memo.last_ok = true;
@@ -211,6 +208,7 @@ impl Session {
             config,
             vocab,
             text_words,
+            pictures,
         ));
         Ok(RenderedSite {
             files,
@@ -218,6 +216,7 @@ impl Session {
             pages,
             rendered,
             warnings: problems,
+            images,
         })
     }
 
@@ -301,17 +300,6 @@ fn compile_templates(
     }
 }
 
-/// The static files. Their names are in every page (`assets`): a new or
-/// removed one renders everything.
-fn load_static(memo: &mut Memo, root: &Path, theme: &str) -> Vec<load::StaticFile> {
-    let static_files = load::load_static(root, theme);
-    let names: Vec<&str> = static_files.iter().map(|f| f.rel_path.as_str()).collect();
-    let static_names = stamp_of(&names);
-    memo.render_all |= memo.static_names != Some(static_names);
-    memo.static_names = Some(static_names);
-    static_files
-}
-
 /// The content table's sources (as `front::gather` sorts them) and assets.
 fn gather(memo: &Memo, drafts: bool) -> (Sources, Vec<load::AssetFile>) {
     let Some(content) = memo.content.as_ref() else {
@@ -340,6 +328,7 @@ fn render_bodies(
     urls: &std::collections::HashMap<String, String>,
     same_urls: bool,
     text_words: usize,
+    pictures: &ImageTable,
 ) -> PageStamps {
     let kept: Vec<Option<Arc<crate::markdown::RenderedBody>>> = pages
         .par_iter()
@@ -347,18 +336,19 @@ fn render_bodies(
         .map(|page| {
             memo.bodies
                 .get(page.source.rel_path.as_str())
-                .filter(|c| c.fits(&page.source, urls, same_urls))
+                .filter(|c| c.fits(&page.source, urls, same_urls, pictures))
                 .map(|c| Arc::clone(&c.body))
         })
         .collect();
-    graph::render_bodies(pages, urls, text_words, &kept);
+    graph::render_bodies(pages, urls, text_words, pictures, &kept);
     let edited: Vec<bool> = kept.iter().map(Option::is_none).collect();
     let fresh: Vec<(usize, CachedBody)> = (0..pages.len())
         .into_par_iter()
         .filter(|&i| edited[i])
         .map(|i| {
             let page = &pages[i];
-            let entry = CachedBody::new(Arc::clone(&page.source), Arc::clone(&page.body), urls);
+            let (source, body) = (Arc::clone(&page.source), Arc::clone(&page.body));
+            let entry = CachedBody::new(source, body, urls, pictures);
             (i, entry)
         })
         .collect();
@@ -386,13 +376,16 @@ fn render_bodies(
 
 /// The pages to index, for serve's background indexer (which makes the
 /// records itself, so no save waits for them).
-fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> SearchBatch {
+fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Option<SearchBatch> {
+    if !config.search.enabled {
+        return None;
+    }
     let language = config.language.clone();
     let config = config.clone();
     let vocab = vocab.clone();
     let mut pages = site.pages.clone();
-    SearchBatch {
+    Some(SearchBatch {
         records: Box::new(move || crate::search::search_records(&mut pages, &config, &vocab)),
         language,
-    }
+    })
 }

@@ -1,0 +1,66 @@
+//! Pictures under serve: the image table surveyed on every rebuild (each
+//! file's hash and probe kept in memory by size and modification time, so
+//! only a saved picture is read again), and the variants of the pictures
+//! pages show taken from the cache, or encoded into it, after the render.
+
+use std::path::Path;
+
+use super::changed::Delta;
+use super::memo::Memo;
+use super::stamp_of;
+use crate::diagnostic::Diagnostic;
+use crate::graph::{self, OutputPath, PlacedAsset, SiteGraph};
+use crate::images::{self, ImageTable};
+use crate::render::OutputFile;
+use crate::{ImagesReport, load};
+
+/// A rebuild's files and paths with the variants, how many were rendered,
+/// and what encoding did.
+pub(super) type Pictured = (Vec<OutputFile>, Vec<OutputPath>, usize, ImagesReport);
+
+/// The static files (their names stamped: a new one renders everything)
+/// and the site's pictures.
+pub(super) fn survey(
+    memo: &mut Memo,
+    root: &Path,
+    assets: &[PlacedAsset],
+    config: &crate::config::Config,
+) -> (Vec<load::StaticFile>, ImageTable) {
+    let static_files = load_static(memo, root, &config.theme);
+    let files = graph::image_files(assets, &static_files, config);
+    let table = ImageTable::survey(files, config, &memo.image_sources);
+    (static_files, table)
+}
+
+/// The static files. Their names are in every page (`assets`): a new or
+/// removed one renders everything.
+fn load_static(memo: &mut Memo, root: &Path, theme: &str) -> Vec<load::StaticFile> {
+    let static_files = load::load_static(root, theme);
+    let names: Vec<&str> = static_files.iter().map(|f| f.rel_path.as_str()).collect();
+    let static_names = stamp_of(&names);
+    memo.render_all |= memo.static_names != Some(static_names);
+    memo.static_names = Some(static_names);
+    static_files
+}
+
+/// The variants of the pictures the pages show, from the cache (encoding
+/// the ones not there yet), joined to the site's files.
+pub(super) fn encode(
+    rendered: Result<Delta, Vec<Diagnostic>>,
+    root: &Path,
+    site: &SiteGraph,
+    pictures: &ImageTable,
+) -> Result<Pictured, Vec<Diagnostic>> {
+    let (mut files, mut all_paths, rendered) = rendered?;
+    let used = graph::pictures_used(site);
+    let cache = images::cache_dir(root);
+    let progress = images::Progress::new();
+    let (variants, faults, report) =
+        images::encode_variants(pictures, &used.keys(), &cache, &|d, t| progress.tell(d, t));
+    if !faults.is_empty() {
+        return Err(used.faults(faults));
+    }
+    all_paths.extend(variants.iter().map(|f| f.path.clone()));
+    files.extend(variants);
+    Ok((files, all_paths, rendered, report))
+}
