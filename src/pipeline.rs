@@ -61,6 +61,11 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let pending_index = start_index(text_words, &mut site, &config, &vocab);
     let listings = render::listings(&site, &links, &config, &vocab, &[], false);
     timer.mark("cross-linked");
+    let cards = render::share_cards(&site, &templates, &config, &vocab, &pictures.table, &[]);
+    let cards = match cards {
+        Ok(c) => c,
+        Err(e) => return Err([e, problems].concat()),
+    };
     let input = RenderInput {
         graph: &site,
         bodies: &bodies,
@@ -69,8 +74,10 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         vocab: &vocab,
         static_files: &static_files,
         listings: &listings,
+        cards: &cards,
     };
-    let rendered = pictures.render_with(&used, || render::render_site(input, &mut templates));
+    let rendered =
+        pictures.render_with(&used, &cards, || render::render_site(input, &mut templates));
     let (rendered, image_report) = match rendered {
         Ok(r) => r,
         Err(e) => return Err([e, problems].concat()),
@@ -119,7 +126,7 @@ impl Pictures {
         let cache = images::cache_dir(root);
         let known = images::SourceIndex::load(&cache);
         let files = graph::image_files(assets, static_files, config);
-        let table = images::ImageTable::survey(files, config, &known);
+        let table = images::ImageTable::survey(files, root, config, &known);
         Pictures {
             table,
             known,
@@ -132,26 +139,32 @@ impl Pictures {
     fn render_with(
         &self,
         used: &graph::PicturesUsed,
+        cards: &[Option<images::Card>],
         render: impl FnOnce() -> Result<Rendered, Vec<Diagnostic>> + Send,
     ) -> Result<(Rendered, images::EncodeReport), Vec<Diagnostic>> {
         let progress = images::Progress::new();
         let keys = used.keys();
-        let (rendered, (variants, faults, report)) = rayon::join(render, || {
-            images::encode_variants(&self.table, &keys, &self.cache, &|d, t| progress.tell(d, t))
-        });
+        let (rendered, ((variants, faults, mut report), (drawn, card_faults))) =
+            rayon::join(render, || {
+                let tell = |d, t| progress.tell(d, t);
+                let encoded = images::encode_variants(&self.table, &keys, &self.cache, &tell);
+                (encoded, images::make_cards(cards, &self.table, &self.cache))
+            });
+        let (card_files, made) = drawn;
+        report.cards = made;
         // The index is only a cache: a site folder that cannot hold it still builds.
         let _ = self.known.save(&self.cache);
         match rendered {
-            Ok(mut r) if faults.is_empty() => {
-                r.all_paths.extend(variants.iter().map(|f| f.path.clone()));
-                r.files.extend(variants);
+            Ok(mut r) if faults.is_empty() && card_faults.is_empty() => {
+                let all = variants.into_iter().chain(card_files);
+                for f in all {
+                    r.all_paths.push(f.path.clone());
+                    r.files.push(f);
+                }
                 Ok((r, report))
             }
-            Ok(_) => Err(used.faults(faults)),
-            Err(mut e) => {
-                e.extend(used.faults(faults));
-                Err(e)
-            }
+            Ok(_) => Err([used.faults(faults), card_faults].concat()),
+            Err(e) => Err([e, used.faults(faults), card_faults].concat()),
         }
     }
 }

@@ -450,3 +450,60 @@ fn a_build_from_inside_the_site_folder_keeps_its_cache_there() {
         "{html}"
     );
 }
+
+/// The content of `<meta property="NAME" content="...">` in some HTML.
+fn meta<'a>(html: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!("<meta property=\"{name}\" content=\"");
+    let start = html.find(&key)? + key.len();
+    Some(&html[start..start + html[start..].find('"')?])
+}
+
+fn card_of(site: &Site, html: &str) -> image::DynamicImage {
+    let url = meta(html, "og:image").expect("an og:image");
+    let path = url
+        .strip_prefix("https://fixture.example.org/")
+        .expect("an absolute URL");
+    decoded(site, path)
+}
+
+#[test]
+fn every_article_has_a_share_card_of_1200_by_630() {
+    let site = pictures_site();
+    // A long title, to be wrapped onto the card.
+    site.write(
+        "content/articles/long.md",
+        "---\ntitle: When the team stops asking for permission and starts asking each other for help instead\ndate: 2026-02-02\nlevel: reciprocal\npractices: [follow-up]\n---\n\nText.\n",
+    );
+    site.build();
+    // With a featured photo: the photo, cropped to fill, as JPEG.
+    let html = site.output("articles/offsite/index.html");
+    assert_eq!(meta(&html, "og:image:width"), Some("1200"));
+    assert_eq!(meta(&html, "og:image:height"), Some("630"));
+    assert_eq!(meta(&html, "og:image:type"), Some("image/jpeg"));
+    assert_eq!(
+        meta(&html, "og:image:alt"),
+        Some("A coach and a manager at a whiteboard")
+    );
+    assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    let card = card_of(&site, &html);
+    assert_eq!((card.width(), card.height()), (1200, 630));
+    // Without one: drawn from the theme's template, as PNG.
+    let html = site.output("articles/long/index.html");
+    assert_eq!(meta(&html, "og:image:type"), Some("image/png"));
+    assert!(
+        meta(&html, "og:image:alt")
+            .unwrap()
+            .starts_with("When the team stops")
+    );
+    let card = card_of(&site, &html);
+    assert_eq!((card.width(), card.height()), (1200, 630));
+    // Not one colour: the text is drawn.
+    let rgb = card.to_rgb8();
+    let dark = rgb.pixels().filter(|p| p.0.iter().all(|&c| c < 80)).count();
+    assert!(
+        dark > 5_000,
+        "the title is drawn in dark text ({dark} dark pixels)"
+    );
+    // The second build draws nothing again.
+    assert_eq!(site.build().images.cards, 0);
+}

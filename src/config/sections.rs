@@ -105,6 +105,8 @@ pub struct ImagesConfig {
     /// The `sizes` attribute: how wide a picture is shown, for the browser's
     /// choice of variant (the default theme's text column).
     pub sizes: String,
+    /// Give every article a share card (`og:image`, 1200 × 630).
+    pub share_cards: bool,
 }
 
 impl Default for ImagesConfig {
@@ -114,6 +116,7 @@ impl Default for ImagesConfig {
             widths: vec![480, 960, 1600],
             quality: 80,
             sizes: "(min-width: 46rem) 42rem, calc(100vw - 2rem)".into(),
+            share_cards: true,
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct EncodeReport {
     /// Pictures encoded now, and pictures whose variants all came from the cache.
     pub encoded: usize,
     pub cached: usize,
+    /// Share cards drawn (or cropped) now.
+    pub cards: usize,
 }
 
 /// Where variant `v` is kept.
@@ -83,14 +85,16 @@ pub fn encode_variants(
     let report = EncodeReport {
         encoded: total - faults.len(),
         cached: ready.len(),
+        cards: 0,
     };
     (files, faults, report)
 }
 
-fn encode_one(table: &ImageTable, p: &Picture, cache_dir: &Path) -> Result<(), Fault> {
+/// The picture at `key`, decoded whole (within limits) and upright.
+pub(super) fn decode_key(table: &ImageTable, key: &str) -> Result<DynamicImage, Fault> {
     let file = table
-        .file(&p.key)
-        .ok_or_else(|| Fault::new(format!("{} is gone", p.key), "save it again"))?;
+        .file(key)
+        .ok_or_else(|| Fault::new(format!("{key} is gone"), "save it again"))?;
     let named = file.shown.as_str();
     let bytes = match &file.source {
         FileSource::Embedded(b) => b.to_vec(),
@@ -101,9 +105,28 @@ fn encode_one(table: &ImageTable, p: &Picture, cache_dir: &Path) -> Result<(), F
             )
         })?,
     };
-    let image = decode(&bytes, named)?;
-    let quality = table.settings.quality;
+    decode(&bytes, named)
+}
+
+/// Keeps `bytes` at `path` in the cache (temp file + rename, so a reader
+/// never sees half a file).
+pub(super) fn store(cache_dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Fault> {
     std::fs::create_dir_all(cache_dir).map_err(|e| cache_fault(cache_dir, &e))?;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            cache_fault(cache_dir, &e)
+        })
+}
+
+fn encode_one(table: &ImageTable, p: &Picture, cache_dir: &Path) -> Result<(), Fault> {
+    let named = table
+        .file(&p.key)
+        .map_or(p.key.as_str(), |f| f.shown.as_str());
+    let image = decode_key(table, &p.key)?;
+    let quality = table.settings.quality;
     let mut resizer = fast_image_resize::Resizer::new();
     for (modern, fallback) in p.modern.iter().zip(&p.fallback) {
         let sized = resize(&mut resizer, &image, modern.width, modern.height)?;
@@ -118,13 +141,7 @@ fn encode_one(table: &ImageTable, p: &Picture, cache_dir: &Path) -> Result<(), F
                     "open it in an image editor and save it again",
                 )
             })?;
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            std::fs::write(&tmp, &encoded)
-                .and_then(|_| std::fs::rename(&tmp, &path))
-                .map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    cache_fault(cache_dir, &e)
-                })?;
+            store(cache_dir, &path, &encoded)?;
         }
     }
     Ok(())
@@ -182,7 +199,7 @@ fn resize(
     Ok(out)
 }
 
-fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+pub(super) fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     match format {
         Format::Webp => {

@@ -20,11 +20,13 @@ use std::sync::Arc;
 use crate::config::{Config, ImagesConfig};
 use crate::paths::{FileSource, OutputPath};
 
+pub mod card;
 mod encode;
 mod markup;
 pub mod probe;
 mod sources;
 
+pub use card::{Card, CardFonts, CardSource, make_cards};
 pub use encode::{EncodeReport, Progress, encode_variants};
 pub use markup::PictureView;
 pub use probe::{Fault, Format, Probe};
@@ -75,13 +77,15 @@ pub struct Picture {
 }
 
 /// Every image of the site by key, surveyed.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ImageTable {
     entries: HashMap<String, Result<Arc<Picture>, Fault>>,
     files: HashMap<String, ImageFile>,
     pub settings: ImagesConfig,
     /// The site's base path, for URLs.
     pub base_path: String,
+    /// The theme's fonts, for share cards (None: no cards).
+    pub fonts: Option<CardFonts>,
 }
 
 /// Where processed pictures are kept: `.huddle/cache/images/` in the site.
@@ -98,7 +102,12 @@ pub fn is_image_name(name: &str) -> bool {
 impl ImageTable {
     /// Surveys `files` (in parallel): each one's header is probed and its
     /// content hash taken from `index` (or read and kept there).
-    pub fn survey(files: Vec<ImageFile>, config: &Config, index: &SourceIndex) -> Self {
+    pub fn survey(
+        files: Vec<ImageFile>,
+        root: &std::path::Path,
+        config: &Config,
+        index: &SourceIndex,
+    ) -> Self {
         use rayon::prelude::*;
         let settings = &config.images;
         let entries = files
@@ -110,6 +119,11 @@ impl ImageTable {
             files: files.into_iter().map(|f| (f.key.clone(), f)).collect(),
             settings: settings.clone(),
             base_path: config.base_path.clone(),
+            fonts: if settings.share_cards {
+                CardFonts::load(root, &config.theme)
+            } else {
+                None
+            },
         }
     }
 

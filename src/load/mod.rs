@@ -14,7 +14,7 @@ mod theme;
 
 pub use crate::paths::FileSource;
 
-pub use theme::{embedded_files, load_static, load_templates};
+pub use theme::{embedded_files, load_fonts, load_static, load_templates};
 
 /// The default theme, built into the binary so a site needs no theme folder.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");

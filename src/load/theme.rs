@@ -151,3 +151,34 @@ pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::F
     }
     out
 }
+
+/// The theme's fonts (`fonts/*.otf`, `*.ttf`), for share cards: from
+/// `themes/<name>/fonts/`, else the built-in default theme's.
+pub fn load_fonts(root: &Path, theme: &str) -> Vec<Vec<u8>> {
+    let is_font = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "otf" | "ttf"))
+    };
+    let dir = root.join("themes").join(theme).join("fonts");
+    if root.join("themes").join(theme).is_dir() {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| is_font(p))
+            .collect();
+        paths.sort();
+        return paths.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    }
+    let Some(fonts) = DEFAULT_THEME.get_dir("fonts") else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = embedded_files(fonts)
+        .into_iter()
+        .filter(|f| is_font(f.path()))
+        .collect();
+    files.sort_by_key(|f| f.path());
+    files.iter().map(|f| f.contents().to_vec()).collect()
+}

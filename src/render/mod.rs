@@ -20,11 +20,13 @@ use crate::taxonomy::CrossLinks;
 use crate::views::{Listing, Views};
 use crate::vocab::Vocabulary;
 
+mod cards;
 mod jobs;
 mod plan;
 mod templates;
 
 pub use crate::paths::{OutputContent, OutputFile};
+pub use cards::share_cards;
 pub use jobs::Job;
 pub use plan::Plan;
 pub use templates::{Templates, compile_templates};
@@ -43,6 +45,8 @@ pub struct RenderInput<'a> {
     pub static_files: &'a [StaticFile],
     /// What lists show of every page (see `listings`).
     pub listings: &'a [Listing],
+    /// Each page's share card (see `share_cards`); empty: none.
+    pub cards: &'a [Option<crate::images::Card>],
 }
 
 impl<'a> RenderInput<'a> {
@@ -53,6 +57,7 @@ impl<'a> RenderInput<'a> {
             graph: self.graph,
             links: self.links,
             listings: self.listings,
+            cards: self.cards,
         }
     }
 }
@@ -125,6 +130,7 @@ pub fn listings(
         graph,
         links,
         listings: &[],
+        cards: &[],
     };
     (0..graph.pages.len())
         .into_par_iter()

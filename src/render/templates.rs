@@ -37,7 +37,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         return Err(errors);
     }
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.register_filter("json", json_filter);
     if let Err(e) =
         tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
@@ -58,6 +58,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "sitemap.xml",
         "robots.txt",
         "alias.html",
+        "share-card.svg",
     ] {
         if !tera.contains_template(required) {
             errors.push(
@@ -123,6 +124,18 @@ pub(super) fn template_diagnostic(
                 .with_help(help)
         }
     }
+}
+
+/// A template rendered to text.
+pub(super) fn render_text(
+    templates: &Templates,
+    name: &str,
+    ctx: &Context,
+) -> Result<String, Diagnostic> {
+    templates
+        .tera
+        .render(name, ctx)
+        .map_err(|e| template_diagnostic(&e, &templates.files))
 }
 
 pub(super) fn render_one(

@@ -13,10 +13,12 @@ use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 
 mod checklists;
 mod listed;
+mod pictures;
 mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
 pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
+pub use pictures::ShareCardView;
 pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};
 
 #[derive(Serialize)]
@@ -83,6 +85,8 @@ pub struct PageView<'a> {
     pub next: Option<LinkView<'a>>,
     pub breadcrumbs: Vec<LinkView<'a>>,
     pub checklists: Vec<ChecklistView<'a>>,
+    /// The picture link previews show (`og:image`), for articles.
+    pub share_card: Option<ShareCardView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +110,8 @@ pub struct Views<'a> {
     /// What lists show of every page, converted for Tera once (index = page
     /// index; see `Listing`). Empty: each is made where it is shown.
     pub listings: &'a [Listing],
+    /// Each page's share card (index = page index; empty: none).
+    pub cards: &'a [Option<crate::images::Card>],
 }
 
 impl<'a> Views<'a> {
@@ -236,15 +242,6 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Page `p`'s featured image as templates show it.
-    pub fn featured(&self, p: &Page) -> Option<Box<PictureView>> {
-        let picture = p.body.featured.as_ref()?;
-        let alt = p.source.meta.image.as_ref().map_or("", |i| i.alt.as_str());
-        let c = self.config;
-        let view = PictureView::new(picture, alt, None, &c.base_path, &c.images.sizes);
-        Some(Box::new(view))
-    }
-
     /// `position`: the page's place in `graph.articles` (newest first), if an
     /// article. `content`: its rendered body (handed over by the caller, which
     /// may free it as soon as the page is rendered).
@@ -274,6 +271,7 @@ impl<'a> Views<'a> {
                 .map(|pos| self.link(articles[pos])),
             breadcrumbs: self.breadcrumbs(p),
             checklists: self.checklists_of(p),
+            share_card: self.share_card(i),
         }
     }
 

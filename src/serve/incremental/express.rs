@@ -85,6 +85,7 @@ pub(super) fn express_page(
         vocab: &last.vocab,
         static_files: &[],
         listings: &last.listings,
+        cards: &last.cards,
     };
     crate::render::render_one_page(input, templates, i).ok()
 }

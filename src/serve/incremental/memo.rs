@@ -47,6 +47,8 @@ pub(super) struct Memo {
     pub(super) static_names: Option<u64>,
     /// Image files' hashes and probes (see `images::SourceIndex`).
     pub(super) image_sources: SourceIndex,
+    /// Content path → (page stamp, its share card).
+    pub(super) cards: HashMap<String, (u64, Option<crate::images::Card>)>,
     /// The last successful render's site, for the express lane.
     pub(super) last: Option<Last>,
     /// The last placing of pages and assets (see `assign_urls`).
@@ -69,6 +71,7 @@ pub(super) struct Last {
     pub(super) vocab: Vocabulary,
     pub(super) text_words: usize,
     pub(super) pictures: ImageTable,
+    pub(super) cards: Vec<Option<crate::images::Card>>,
 }
 
 impl Last {
@@ -79,7 +82,7 @@ impl Last {
         config: Config,
         vocab: Vocabulary,
         text_words: usize,
-        pictures: ImageTable,
+        (pictures, cards): (ImageTable, Vec<Option<crate::images::Card>>),
     ) -> Self {
         let index = graph
             .pages
@@ -96,6 +99,7 @@ impl Last {
             vocab,
             text_words,
             pictures,
+            cards,
         }
     }
 }

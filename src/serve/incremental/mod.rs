@@ -13,6 +13,7 @@ mod express;
 mod memo;
 mod pictures;
 mod stamps;
+mod templates;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,12 +29,11 @@ use crate::graph::{Page, SiteGraph};
 use crate::render::{OutputFile, RenderInput, Templates};
 use crate::search::SearchBatch;
 use crate::vocab::Vocabulary;
-use crate::{
-    BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, render, taxonomy,
-};
+use crate::{BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, taxonomy};
 use changed::{SinceLast, listings, render_changed};
 use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
 use stamps::stamp_of;
+use templates::{compile_templates, take_templates};
 
 /// What changed since the last rebuild.
 #[derive(Debug, Clone)]
@@ -160,15 +160,17 @@ impl Session {
         let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
         let everything = memo.render_all;
-        let listings = listings(
+        let known = (stamps.stamps.as_slice(), everything);
+        let (listings, cards) = lists_and_cards(
             memo,
             &site,
             &links,
-            &config,
-            &vocab,
-            &stamps.stamps,
-            everything,
-        );
+            &templates,
+            &pictures,
+            (&config, &vocab),
+            known,
+        )
+        .map_err(|e| [e, problems.clone()].concat())?;
         timer.mark("cross-linked");
         let input = RenderInput {
             graph: &site,
@@ -178,6 +180,7 @@ impl Session {
             vocab: &vocab,
             static_files: &static_files,
             listings: &listings.values,
+            cards: &cards,
         };
         let rendered = render_changed(
             memo,
@@ -194,7 +197,7 @@ impl Session {
         memo.cross = Some((key, links));
         memo.templates = Some(templates);
         let (files, all_paths, rendered, images) =
-            pictures::encode(rendered, &root, &site, &pictures)
+            pictures::encode(rendered, &root, &site, &pictures, &cards)
                 .map_err(|e| [e, problems.clone()].concat())?;
         timer.mark("rendered");
         self.search = search_batch(&site, &config, &vocab);
@@ -208,7 +211,7 @@ impl Session {
             config,
             vocab,
             text_words,
-            pictures,
+            (pictures, cards),
         ));
         Ok(RenderedSite {
             files,
@@ -251,53 +254,27 @@ fn cross_links(
     }
 }
 
-/// The last compiled templates while no template changed, else the
-/// template files to compile.
-fn take_templates(
+/// What lists show of every page, and every page's share card.
+fn lists_and_cards(
     memo: &mut Memo,
-    root: &Path,
-    changes: &Changes,
-    config: &Config,
-) -> (
-    Option<Templates>,
-    Result<Vec<load::TemplateFile>, Vec<Diagnostic>>,
-) {
-    let theme_changed = changes.touches(root, &["templates", "themes"]);
-    // Until a run succeeds, a reason to render everything stays: a failed
-    // run may have compiled the new templates already.
-    memo.render_all |= theme_changed || matches!(changes, Changes::Everything);
-    if theme_changed {
-        (None, load::load_templates(root, &config.theme))
-    } else {
-        match memo.templates.take() {
-            Some(t) => (Some(t), Ok(Vec::new())),
-            None => (None, load::load_templates(root, &config.theme)),
-        }
-    }
-}
-
-/// The templates: the last ones while no template changed, else compiled
-/// afresh (and scanned for what of `site` they read). None when they or the
-/// site have errors; what compiled is kept for the next try.
-fn compile_templates(
-    memo: &mut Memo,
-    cached: Option<Templates>,
-    files: Result<Vec<load::TemplateFile>, Vec<Diagnostic>>,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<Templates> {
-    let templates = match cached {
-        Some(t) => Ok(t),
-        None => files.and_then(render::compile_templates).inspect(|t| {
-            memo.uses = stamps::site_uses(t.sources());
-        }),
-    };
-    match templates.map_err(|e| problems.extend(e)).ok() {
-        Some(t) if !problems.iter().any(Diagnostic::is_error) => Some(t),
-        compiled => {
-            memo.templates = compiled;
-            None
-        }
-    }
+    site: &SiteGraph,
+    links: &taxonomy::CrossLinks,
+    templates: &Templates,
+    pictures: &ImageTable,
+    settings: (&Config, &Vocabulary),
+    (stamps, everything): (&[u64], bool),
+) -> Result<(changed::Listings, Vec<Option<crate::images::Card>>), Vec<Diagnostic>> {
+    let (config, vocab) = settings;
+    let cards = pictures::cards(
+        memo,
+        site,
+        templates,
+        settings,
+        pictures,
+        (stamps, everything),
+    )?;
+    let listings = listings(memo, site, links, config, vocab, stamps, everything);
+    Ok((listings, cards))
 }
 
 /// The content table's sources (as `front::gather` sorts them) and assets.

@@ -28,7 +28,7 @@ pub(super) fn survey(
 ) -> (Vec<load::StaticFile>, ImageTable) {
     let static_files = load_static(memo, root, &config.theme);
     let files = graph::image_files(assets, &static_files, config);
-    let table = ImageTable::survey(files, config, &memo.image_sources);
+    let table = ImageTable::survey(files, root, config, &memo.image_sources);
     (static_files, table)
 }
 
@@ -50,17 +50,61 @@ pub(super) fn encode(
     root: &Path,
     site: &SiteGraph,
     pictures: &ImageTable,
+    cards: &[Option<images::Card>],
 ) -> Result<Pictured, Vec<Diagnostic>> {
     let (mut files, mut all_paths, rendered) = rendered?;
     let used = graph::pictures_used(site);
     let cache = images::cache_dir(root);
+    let ((drawn, made), card_errors) = images::make_cards(cards, pictures, &cache);
+    if !card_errors.is_empty() {
+        return Err(card_errors);
+    }
     let progress = images::Progress::new();
     let (variants, faults, report) =
         images::encode_variants(pictures, &used.keys(), &cache, &|d, t| progress.tell(d, t));
     if !faults.is_empty() {
         return Err(used.faults(faults));
     }
-    all_paths.extend(variants.iter().map(|f| f.path.clone()));
-    files.extend(variants);
+    for f in variants.into_iter().chain(drawn) {
+        all_paths.push(f.path.clone());
+        files.push(f);
+    }
+    let report = images::EncodeReport {
+        cards: made,
+        ..report
+    };
     Ok((files, all_paths, rendered, report))
+}
+
+/// Each page's share card, reusing a page's card while its stamp holds (and
+/// the templates and settings, with `everything` false).
+pub(super) fn cards(
+    memo: &mut Memo,
+    site: &SiteGraph,
+    templates: &crate::render::Templates,
+    (config, vocab): (&crate::config::Config, &crate::vocab::Vocabulary),
+    pictures: &ImageTable,
+    (stamps, everything): (&[u64], bool),
+) -> Result<Vec<Option<images::Card>>, Vec<Diagnostic>> {
+    if everything {
+        memo.cards.clear();
+    }
+    let known: Vec<Option<Option<images::Card>>> = site
+        .pages
+        .iter()
+        .zip(stamps)
+        .map(|(p, stamp)| {
+            let (s, card) = memo.cards.get(p.source.rel_path.as_str())?;
+            (s == stamp).then(|| card.clone())
+        })
+        .collect();
+    let cards = crate::render::share_cards(site, templates, config, vocab, pictures, &known)?;
+    memo.cards = site
+        .pages
+        .iter()
+        .zip(stamps)
+        .zip(&cards)
+        .map(|((p, stamp), card)| (p.source.rel_path.clone(), (*stamp, card.clone())))
+        .collect();
+    Ok(cards)
 }
