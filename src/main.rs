@@ -112,10 +112,14 @@ fn main() -> ExitCode {
             let started = std::time::Instant::now();
             huddle::build(&opts).map(|r| {
                 print_all(&r.warnings, styled);
-                let images = match r.images {
-                    i if i.encoded + i.cached == 0 => String::new(),
-                    i => format!("; pictures: {} encoded, {} from the cache", i.encoded, i.cached),
-                };
+                let i = r.images;
+                let mut images = String::new();
+                if i.encoded + i.cached > 0 {
+                    images = format!("; pictures: {} encoded, {} from the cache", i.encoded, i.cached);
+                }
+                if i.cards > 0 {
+                    images.push_str(&format!("; {} share card{} drawn", i.cards, if i.cards == 1 { "" } else { "s" }));
+                }
                 eprintln!(
                     "built {} pages into {} in {} ms ({} files written, {} unchanged, {} removed{images})",
                     r.pages, opts.output_dir().display(), started.elapsed().as_millis(),

@@ -74,6 +74,10 @@ fn serve(dir: PathBuf) -> String {
                         Some("js") => "text/javascript",
                         Some("json") => "application/json",
                         Some("wasm") => "application/wasm",
+                        Some("jpg") => "image/jpeg",
+                        Some("png") => "image/png",
+                        Some("webp") => "image/webp",
+                        Some("svg") => "image/svg+xml",
                         _ => "application/octet-stream",
                     };
                     tiny_http::Response::from_data(bytes).with_header(
@@ -599,4 +603,112 @@ fn search_for(tab: &Tab, word: &str, expected: &str) -> String {
         }
     });
     titles
+}
+
+/// Every image the page downloaded: (URL, bytes), from the Resource Timing API.
+fn images_downloaded(tab: &Tab) -> Vec<(String, u64)> {
+    let json = text_of(
+        tab,
+        "JSON.stringify(performance.getEntriesByType('resource').filter(e => e.initiatorType === 'img' || /\\.(jpg|png|webp)$/.test(e.name)).map(e => [e.name, e.encodedBodySize]))",
+    );
+    serde_json::from_str(&json).expect("resource list")
+}
+
+#[test]
+fn a_phone_downloads_a_small_variant_of_a_big_photo_and_nothing_larger() {
+    use image::ImageEncoder;
+    let site = Site::fixture("basic");
+    // The sample site's own photo, blown up to 4,000 px wide, as a camera would take it.
+    let photo = image::open(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/images/coffee.jpg"
+    ))
+    .expect("the sample photo")
+    .resize_exact(4000, 2667, image::imageops::FilterType::Triangle)
+    .to_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+        .write_image(photo.as_raw(), 4000, 2667, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    assert!(jpeg.len() > 500_000, "a big photo: {} bytes", jpeg.len());
+    site.write("content/articles/cafe/coffee.jpg", &jpeg);
+    site.write(
+        "content/articles/cafe/index.md",
+        "---\ntitle: Over coffee\ndate: 2026-06-02\nlevel: pooled\nimage: coffee.jpg\nimage_alt: A cup of coffee on a saucer\n---\n\nIntro.\n\n![The same cup, further down](coffee.jpg)\n",
+    );
+    site.build();
+    let base = serve(site.path("public"));
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+            width: 375,
+            height: 740,
+            device_scale_factor: 1.0,
+            mobile: true,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        },
+    )
+    .expect("a phone's screen");
+    tab.navigate_to(&format!("{base}/articles/cafe/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
+    // Scroll down, so the lazy picture in the body loads too.
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)", false)
+        .expect("scroll");
+    let mut seen = Vec::new();
+    wait_until("both pictures downloaded", || {
+        seen = images_downloaded(&tab);
+        if seen
+            .iter()
+            .filter(|(u, _)| u.contains("/articles/cafe/coffee."))
+            .count()
+            >= 1
+            && text_of(
+                &tab,
+                "String([...document.images].every(i => i.complete && i.naturalWidth > 0))",
+            ) == "true"
+        {
+            Ok(())
+        } else {
+            Err(format!("{seen:?}"))
+        }
+    });
+    let photos: Vec<&(String, u64)> = seen
+        .iter()
+        .filter(|(u, _)| u.contains("/articles/cafe/coffee."))
+        .collect();
+    assert!(!photos.is_empty(), "{seen:?}");
+    for (url, bytes) in &photos {
+        assert!(
+            url.contains(".480w."),
+            "a phone gets the 480-px variant, not {url}"
+        );
+        assert!(*bytes < 100_000, "{url} is {bytes} bytes");
+    }
+    assert!(
+        !seen
+            .iter()
+            .any(|(u, _)| u.ends_with("/articles/cafe/coffee.jpg")),
+        "the 4,000-px original is never downloaded: {seen:?}"
+    );
+    let current = text_of(
+        &tab,
+        "document.querySelector('.featured-image img').currentSrc",
+    );
+    assert!(
+        current.contains(".480w.") && current.ends_with(".webp"),
+        "{current}"
+    );
 }
