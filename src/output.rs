@@ -143,8 +143,24 @@ fn ensure_parent(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Whether `dest` is a copy of `src` made after `src` last changed: the same
+/// size and a newer modification time (as rsync and make judge files), so a
+/// build does not read every photo and share card twice to find them equal.
+fn copied_already(src: &Path, dest: &Path) -> bool {
+    let (Ok(s), Ok(d)) = (fs::metadata(src), fs::symlink_metadata(dest)) else {
+        return false;
+    };
+    let newer = matches!((s.modified(), d.modified()), (Ok(sm), Ok(dm)) if dm >= sm);
+    d.is_file() && s.len() == d.len() && newer
+}
+
 /// Returns whether the file was written (false: its bytes were already there).
 fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<bool> {
+    if let OutputContent::Copy(FileSource::Disk(src)) = content
+        && copied_already(src, path)
+    {
+        return Ok(false);
+    }
     let owned;
     let bytes: &[u8] = match content {
         OutputContent::Bytes(b) => b,
