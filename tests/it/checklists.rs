@@ -1,9 +1,7 @@
 //! Checklists in the built output: boxes with labels, stable ids, the
 //! checklists page. (Ticking, saving and Reset in a browser: tests/browser.rs.)
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 const ARTICLE: &str = "---\ntitle: Feedback prep\ndate: 2026-06-01\nlevel: reciprocal\npractices: [constructive-feedback, follow-up]\n---\n\nIntro.\n\n## Before the conversation\n\n- [ ] Write down what you expect\n- [x] Book a quiet room\n- [ ] Note two things that went well\n  - [ ] Be specific\n\n> ## In the room\n>\n> 1. [ ] Open with a question\n> 2. [ ] Listen to the answer\n";
 

@@ -2,9 +2,7 @@
 //! that names the file (and line and column where there is one), and the
 //! previous output left exactly as it was.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use predicates::prelude::*;
 
 /// Builds the good fixture, applies `break_it`, builds again through the CLI and

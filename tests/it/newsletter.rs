@@ -1,8 +1,6 @@
 //! The newsletter form in the built site, per provider preset, and its config errors.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use predicates::prelude::*;
 
 fn with_newsletter(site: &Site, settings: &str) {

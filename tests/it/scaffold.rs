@@ -1,9 +1,7 @@
 //! `huddle new` and `huddle init`: what they write builds at once, and they
 //! never overwrite.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use predicates::prelude::*;
 
 #[test]

@@ -2,12 +2,10 @@
 //! every kind of edit, the site the session's deltas add up to is byte for
 //! byte the site a fresh build renders.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use common::Site;
+use crate::common::Site;
 use huddle::serve::{Changes, Session};
 use huddle::{OutputContent, OutputFile};
 

@@ -1,9 +1,7 @@
 //! The coaching vocabulary as a navigable site: taxonomy and term pages, the
 //! home page's levels, related articles by weight, backlinks and neighbours.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use predicates::prelude::*;
 
 /// The text of `html` from the heading `heading` up to the next `<h2`.

@@ -1,9 +1,7 @@
 //! Deploy-ready output: Atom feeds a feed parser reads, a sitemap of every
 //! page, robots.txt, alias redirects, and page metadata.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 fn feed(site: &Site, path: &str) -> atom_syndication::Feed {
     site.output(path)

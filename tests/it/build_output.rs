@@ -1,8 +1,6 @@
 //! Builds fixture sites and checks what a reader of the output would see.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 #[test]
 fn pages_get_pretty_urls() {

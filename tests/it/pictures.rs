@@ -4,9 +4,7 @@
 //! files are made here with the `image` crate (photos of noise and
 //! gradients, so they compress like photos).
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
 
 fn photo(w: u32, h: u32) -> RgbImage {

@@ -3,12 +3,10 @@
 //! (The other tests pass absolute temp paths, which is how `serve --watch` run
 //! inside the site folder once never rebuilt without any test noticing.)
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::{Server, Site};
 use assert_cmd::Command;
-use common::{Server, Site};
 
 const PLAN: &str = "content/articles/plan.md";
 

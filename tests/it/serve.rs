@@ -2,12 +2,10 @@
 //! port, files edited on disk (plain writes and atomic renames), the live-reload
 //! event stream awaited (no sleeps as assertions), pages fetched over HTTP.
 
-mod common;
-
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Server, Site, WAIT};
+use crate::common::{Server, Site, WAIT};
 
 fn atomic_write(site: &Site, rel: &str, text: &str) {
     let tmp = site.path(&format!("{rel}.tmp-save"));
@@ -534,7 +532,7 @@ fn vim_style_saves_and_bursts_of_saves_end_with_the_last_text() {
 }
 
 /// Waits (rebuild by rebuild) until `path` serves `text`.
-fn wait_for_text(server: &Server, events: &common::Events, path: &str, text: &str) {
+fn wait_for_text(server: &Server, events: &crate::common::Events, path: &str, text: &str) {
     for _ in 0..10 {
         if server.get(path).1.contains(text) {
             return;
