@@ -147,8 +147,11 @@ impl Pictures {
         let (rendered, ((variants, faults, mut report), (drawn, card_faults))) =
             rayon::join(render, || {
                 let tell = |d, t| progress.tell(d, t);
-                let encoded = images::encode_variants(&self.table, &keys, &self.cache, &tell);
-                (encoded, images::make_cards(cards, &self.table, &self.cache))
+                let listing = images::CacheListing::read(&self.cache);
+                let holds = |p: &std::path::Path, _| listing.holds(p);
+                let cache: (_, images::InCache) = (self.cache.as_path(), &holds);
+                let encoded = images::encode_variants(&self.table, &keys, cache, &tell);
+                (encoded, images::make_cards(cards, &self.table, cache))
             });
         let (card_files, made) = drawn;
         report.cards = made;

@@ -122,10 +122,22 @@ pub enum CardSource {
     Drawn(String),
 }
 
-/// One article's share card, planned: its output path (with a hash of what it
-/// is made from) and its source.
+/// One article's share card, planned. Shared, so cheap to clone: serve
+/// keeps every article's card from one rebuild to the next.
 #[derive(Debug, Clone)]
-pub struct Card {
+pub struct Card(std::sync::Arc<PlannedCard>);
+
+impl std::ops::Deref for Card {
+    type Target = PlannedCard;
+    fn deref(&self) -> &PlannedCard {
+        &self.0
+    }
+}
+
+/// A share card's output path (with a hash of what it is made from) and its
+/// source.
+#[derive(Debug)]
+pub struct PlannedCard {
     pub output: OutputPath,
     pub key: u64,
     pub source: CardSource,
@@ -163,12 +175,12 @@ impl Card {
             "{page_path}share-card.{:010x}.{ext}",
             key & 0xff_ffff_ffff
         ));
-        Card {
+        Card(std::sync::Arc::new(PlannedCard {
             output,
             key,
             source,
             mime,
-        }
+        }))
     }
 
     fn cached(&self, dir: &Path) -> std::path::PathBuf {
@@ -183,7 +195,7 @@ impl Card {
 pub fn make_cards(
     cards: &[Option<Card>],
     table: &ImageTable,
-    cache_dir: &Path,
+    (cache_dir, in_cache): (&Path, super::encode::InCache),
 ) -> ((Vec<OutputFile>, usize), Vec<crate::diagnostic::Diagnostic>) {
     use rayon::prelude::*;
     let Some(fonts) = table.fonts.as_ref() else {
@@ -194,7 +206,7 @@ pub fn make_cards(
         .flatten()
         .map(|card| {
             let path = card.cached(cache_dir);
-            if path.is_file() {
+            if in_cache(&path, card.key) {
                 return (card, Ok(false));
             }
             let made = match &card.source {

@@ -31,13 +31,39 @@ fn cached_path(dir: &Path, v: &Variant) -> PathBuf {
     dir.join(format!("{:016x}.{}", v.key, v.format.extension()))
 }
 
+/// Whether the picture cache holds a file (its path, its key), asked before
+/// a variant or card is made.
+pub type InCache<'a> = &'a (dyn Fn(&Path, u64) -> bool + Sync);
+
+/// The file names in the cache folder, read in one listing: a build asks
+/// about every variant and card, and one listing costs less than a look-up
+/// per file.
+pub struct CacheListing(std::collections::HashSet<std::ffi::OsString>);
+
+impl CacheListing {
+    pub fn read(dir: &Path) -> Self {
+        let names = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name())
+            .collect();
+        CacheListing(names)
+    }
+
+    pub fn holds(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|n| self.0.contains(n))
+    }
+}
+
 /// The variants of the pictures at `keys` (each once), as output files
 /// copied from `cache_dir`; the faults of pictures that could not be
 /// decoded, by key. `progress` is told each picture encoded (done, total).
 pub fn encode_variants(
     table: &ImageTable,
     keys: &[&str],
-    cache_dir: &Path,
+    (cache_dir, in_cache): (&Path, InCache),
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<OutputFile>, Vec<(String, Fault)>, EncodeReport) {
     let mut seen = std::collections::HashSet::new();
@@ -53,7 +79,7 @@ pub fn encode_variants(
         p.modern
             .iter()
             .chain(&p.fallback)
-            .all(|v| cached_path(cache_dir, v).is_file())
+            .all(|v| in_cache(&cached_path(cache_dir, v), v.key))
     });
     let done = AtomicUsize::new(0);
     let total = todo.len();

@@ -27,7 +27,7 @@ pub mod probe;
 mod sources;
 
 pub use card::{Card, CardFonts, CardSource, make_cards};
-pub use encode::{EncodeReport, Progress, encode_variants};
+pub use encode::{CacheListing, EncodeReport, InCache, Progress, encode_variants};
 pub use markup::PictureView;
 pub use probe::{Fault, Format, Probe};
 pub use sources::SourceIndex;

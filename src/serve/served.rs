@@ -8,7 +8,7 @@ use super::*;
 /// bytes, LZ4-compressed (HTML shrinks about 4x; a 10,000-page site would
 /// otherwise hold hundreds of MB). Equal bytes compress to equal bytes, so
 /// changes are found by comparing the compressed forms.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct BuiltSite {
     pub(super) files: HashMap<String, Arc<[u8]>>,
 }
@@ -113,7 +113,8 @@ pub(super) fn apply(
     let Ok(mut site) = shared.site.write() else {
         return Vec::new();
     };
-    let mut files = site.files.clone();
+    // Changed in place, unless a request still holds the site (then a copy).
+    let files = &mut Arc::make_mut(&mut site).files;
     let mut changed = Vec::new();
     for (path, bytes) in update.0 {
         let bytes = match bytes {
@@ -142,7 +143,6 @@ pub(super) fn apply(
         });
     }
     changed.sort();
-    *site = Arc::new(BuiltSite { files });
     changed
 }
 

@@ -49,6 +49,8 @@ pub(super) struct Memo {
     pub(super) image_sources: SourceIndex,
     /// Content path → (page stamp, its share card).
     pub(super) cards: HashMap<String, (u64, Option<crate::images::Card>)>,
+    /// The keys of the share cards known to be in the picture cache.
+    pub(super) cards_in_cache: std::collections::HashSet<u64>,
     /// The last successful render's site, for the express lane.
     pub(super) last: Option<Last>,
     /// The last placing of pages and assets (see `assign_urls`).

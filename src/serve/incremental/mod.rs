@@ -59,9 +59,23 @@ impl Changes {
     pub fn covers(&self, file: &Path) -> bool {
         match self {
             Changes::Everything => true,
-            Changes::Paths(paths) => paths.iter().any(|p| file.starts_with(p)),
+            Changes::Paths(paths) => paths.iter().any(|p| within(file, p)),
         }
     }
+}
+
+/// Whether `file` is `dir` or inside it. Both are absolute paths as the
+/// watcher reports them (no `.` or `..`), so their bytes are compared: the
+/// served site asks this of every copied file on every rebuild, and
+/// `Path::starts_with`, component by component, is many times slower.
+fn within(file: &Path, dir: &Path) -> bool {
+    let (f, d) = (
+        file.as_os_str().as_encoded_bytes(),
+        dir.as_os_str().as_encoded_bytes(),
+    );
+    let d = d.strip_suffix(b"/").unwrap_or(d);
+    f.strip_prefix(d)
+        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
 }
 
 /// A site being served, with what its last rebuild can lend the next one.
@@ -146,7 +160,9 @@ impl Session {
         let (placement, same_urls) = memo.assign_urls(sources.sources, assets, &config);
         problems.extend(placement.errors);
         let (mut pages, assets, urls) = (placement.pages, placement.assets, placement.urls);
+        timer.mark("  urls");
         let (static_files, pictures) = pictures::survey(memo, &root, &assets, &config);
+        timer.mark("  survey");
         let text_words = pipeline::search_words(&config, true);
         let stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words, &pictures);
         timer.mark("markdown");
@@ -159,6 +175,7 @@ impl Session {
         timer.mark("links checked");
         let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
+        timer.mark("  cross links");
         let everything = memo.render_all;
         let known = (stamps.stamps.as_slice(), everything);
         let (listings, cards) = lists_and_cards(
@@ -196,9 +213,15 @@ impl Session {
         );
         memo.cross = Some((key, links));
         memo.templates = Some(templates);
-        let (files, all_paths, rendered, images) =
-            pictures::encode(rendered, &root, &site, &pictures, &cards)
-                .map_err(|e| [e, problems.clone()].concat())?;
+        timer.mark("  render_changed");
+        let (files, all_paths, rendered, images) = pictures::encode(
+            rendered,
+            &root,
+            &site,
+            &pictures,
+            (&cards, &mut memo.cards_in_cache),
+        )
+        .map_err(|e| [e, problems.clone()].concat())?;
         timer.mark("rendered");
         self.search = search_batch(&site, &config, &vocab);
         let pages = site.pages.len();
@@ -365,4 +388,24 @@ fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Option
         records: Box::new(move || crate::search::search_records(&mut pages, &config, &vocab)),
         language,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+    use std::path::Path;
+
+    #[test]
+    fn a_change_covers_the_files_in_its_folder_and_no_neighbour() {
+        let site = Path::new("/site/static");
+        assert!(within(Path::new("/site/static/css/site.css"), site));
+        assert!(within(Path::new("/site/static"), site));
+        assert!(within(
+            Path::new("/site/static/a.png"),
+            Path::new("/site/static/")
+        ));
+        assert!(!within(Path::new("/site/static2/a.png"), site));
+        assert!(!within(Path::new("/site/stat"), site));
+        assert!(within(Path::new("/anything"), Path::new("/")));
+    }
 }

@@ -3,6 +3,7 @@
 //! only a saved picture is read again), and the variants of the pictures
 //! pages show taken from the cache, or encoded into it, after the render.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::changed::Delta;
@@ -50,21 +51,29 @@ pub(super) fn encode(
     root: &Path,
     site: &SiteGraph,
     pictures: &ImageTable,
-    cards: &[Option<images::Card>],
+    (cards, in_cache): (&[Option<images::Card>], &mut HashSet<u64>),
 ) -> Result<Pictured, Vec<Diagnostic>> {
     let (mut files, mut all_paths, rendered) = rendered?;
     let used = graph::pictures_used(site);
     let cache = images::cache_dir(root);
-    let ((drawn, made), card_errors) = images::make_cards(cards, pictures, &cache);
+    // Files made (or found) by an earlier rebuild are not looked for again.
+    let known = |path: &Path, key| in_cache.contains(&key) || path.is_file();
+    let ((drawn, made), card_errors) = images::make_cards(cards, pictures, (&cache, &known));
     if !card_errors.is_empty() {
         return Err(card_errors);
     }
     let progress = images::Progress::new();
+    let keys = used.keys();
     let (variants, faults, report) =
-        images::encode_variants(pictures, &used.keys(), &cache, &|d, t| progress.tell(d, t));
+        images::encode_variants(pictures, &keys, (&cache, &known), &|d, t| {
+            progress.tell(d, t)
+        });
     if !faults.is_empty() {
         return Err(used.faults(faults));
     }
+    in_cache.extend(cards.iter().flatten().map(|c| c.key));
+    let pictures_shown = keys.iter().filter_map(|k| pictures.get(k)?.as_ref().ok());
+    in_cache.extend(pictures_shown.flat_map(|p| p.modern.iter().chain(&p.fallback).map(|v| v.key)));
     for f in variants.into_iter().chain(drawn) {
         all_paths.push(f.path.clone());
         files.push(f);
@@ -99,12 +108,22 @@ pub(super) fn cards(
         })
         .collect();
     let cards = crate::render::share_cards(site, templates, config, vocab, pictures, &known)?;
-    memo.cards = site
-        .pages
-        .iter()
-        .zip(stamps)
-        .zip(&cards)
-        .map(|((p, stamp), card)| (p.source.rel_path.clone(), (*stamp, card.clone())))
-        .collect();
+    for ((p, stamp), card) in site.pages.iter().zip(stamps).zip(&cards) {
+        match memo.cards.get_mut(p.source.rel_path.as_str()) {
+            Some(known) => *known = (*stamp, card.clone()),
+            None => {
+                let entry = (*stamp, card.clone());
+                memo.cards.insert(p.source.rel_path.clone(), entry);
+            }
+        }
+    }
+    if memo.cards.len() > site.pages.len() {
+        let live: HashSet<&str> = site
+            .pages
+            .iter()
+            .map(|p| p.source.rel_path.as_str())
+            .collect();
+        memo.cards.retain(|path, _| live.contains(path.as_str()));
+    }
     Ok(cards)
 }

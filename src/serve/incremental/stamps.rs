@@ -146,8 +146,8 @@ fn site_in(code: &str) -> u8 {
     mask
 }
 
-/// What a good render learned of a page job: its view's digest and the
-/// pages the view read (listed or linked, `views::listed`).
+/// What a good render learned of a job: its view's digest and the pages
+/// the view read (listed or linked, `views::listed`).
 pub(super) struct PageJob {
     digest: u64,
     reads: Vec<u32>,
@@ -165,11 +165,25 @@ pub(super) struct Unchanged<'r> {
 }
 
 impl Unchanged<'_> {
-    fn digest(&self, path: &str, page: usize) -> Option<u64> {
+    /// The digest of the job at `path` when its own page (if it has one)
+    /// and every page it read kept their stamps.
+    fn digest(&self, path: &str, page: Option<usize>) -> Option<u64> {
         let job = self.jobs.get(path)?;
         let same = |i: usize| self.then.get(i).is_some_and(|t| Some(t) == self.now.get(i));
-        (same(page) && job.reads.iter().all(|&r| same(r as usize))).then_some(job.digest)
+        let own = page.is_none_or(same);
+        (own && job.reads.iter().all(|&r| same(r as usize))).then_some(job.digest)
     }
+}
+
+/// Whether a site-wide job's view shows pages only through what marks them
+/// (`views::Listed`, `views::LinkView`), and picks which pages to show from
+/// the site's structure alone (term postings, sections): then the pages it
+/// read and the structure decide its data, and `Unchanged` applies. The
+/// checklists page picks its pages by their bodies (which have
+/// checklists), the feeds show bodies and the sitemap dates: they are
+/// always digested afresh.
+fn shows_only_marked_pages(job: &Job) -> bool {
+    matches!(job, Job::Taxonomy(_) | Job::Term(..) | Job::EmptyHome)
 }
 
 /// What `job_stamps` found: every job's stamp, what was learned of the page
@@ -222,7 +236,7 @@ pub(super) fn job_stamps(
         let Job::Page(i) = graph_jobs[k] else {
             unreachable!("page jobs come first")
         };
-        let (view, learned) = match unchanged.and_then(|u| u.digest(path, i)) {
+        let (view, learned) = match unchanged.and_then(|u| u.digest(path, Some(i))) {
             Some(d) => (d, None),
             None => {
                 let (d, reads) = plan.with_job_data(k, false, |data| digest_reading(data, listed));
@@ -233,10 +247,19 @@ pub(super) fn job_stamps(
     };
     let site_job = |k: usize| {
         let path = plan.paths()[k].as_str();
+        let marked = shows_only_marked_pages(&graph_jobs[k]);
+        if let Some(d) = unchanged
+            .filter(|_| marked)
+            .and_then(|u| u.digest(path, None))
+        {
+            return (stamp_of(&(d, site_of(k))), None, None);
+        }
         plan.with_job_data(k, false, |data| {
-            let stamp = stamp_of(&(digest_reading(data, listed).0, site_of(k)));
+            let (d, reads) = digest_reading(data, listed);
+            let stamp = stamp_of(&(d, site_of(k)));
             let stale = last.is_none_or(|l| l.get(path) != Some(&stamp));
-            (stamp, stale.then(|| plan.render_data(k, data)))
+            let learned = marked.then_some(PageJob { digest: d, reads });
+            (stamp, learned, stale.then(|| plan.render_data(k, data)))
         })
     };
     // The few site-wide jobs (lists, feeds, the checklists page) are the
@@ -272,8 +295,12 @@ pub(super) fn job_stamps(
                 .push((plan.paths()[k].as_str().to_string(), job));
         }
     }
-    for (k, (stamp, file)) in (pages..).zip(site_results) {
+    for (k, (stamp, job, file)) in (pages..).zip(site_results) {
         out.stamps.push(stamp);
+        if let Some(job) = job {
+            out.learned
+                .push((plan.paths()[k].as_str().to_string(), job));
+        }
         if let Some(file) = file {
             out.rendered.push((k, file));
         }
