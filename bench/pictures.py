@@ -15,6 +15,10 @@ Times, each with peak memory (GNU time, /usr/bin/time):
   first    `huddle build` with an empty .huddle/cache/ (every photo encoded)
   warm     the same build again (every variant from the cache)
   off      `[images] enabled = false` (sizes only), cache untouched
+  bare     images off and `share_cards = false` too
+warm, off and bare each into their own output folder, in turn, --repeat
+times (default 15), and the median of each is shown: a build of a few tens
+of milliseconds varies by more than the difference being measured.
 and the first build's encoding cost per megapixel of source photo.
 With --hugo, the same photos through Hugo's image processing (a page bundle
 per article, resized to the same widths as WebP), cold and warm.
@@ -71,6 +75,7 @@ def main():
     ap.add_argument("--bin", default="target/release/huddle")
     ap.add_argument("--scratch")
     ap.add_argument("--hugo")
+    ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args()
     photos = sorted(
         os.path.join(args.photos, f)
@@ -100,25 +105,42 @@ def main():
                 % (n, n % 28 + 1, n, n)
             )
     huddle = os.path.abspath(args.bin)
-    out = os.path.join(scratch, "out")
     cache = os.path.join(site, ".huddle")
     shutil.rmtree(cache, ignore_errors=True)
-    rows = []
-    first = run([huddle, "build", "--root", site, "--output", out])
-    rows.append(("first (cold cache)",) + first)
-    warm = run([huddle, "build", "--root", site, "--output", out])
-    rows.append(("warm (cache)",) + warm)
-    toml = open(os.path.join(site, "site.toml")).read()
-    open(os.path.join(site, "site.toml"), "w").write(toml + "\n[images]\nenabled = false\nshare_cards = false\n")
-    off = run([huddle, "build", "--root", site, "--output", os.path.join(scratch, "out-off")])
-    off = run([huddle, "build", "--root", site, "--output", os.path.join(scratch, "out-off")])
-    rows.append(("images off",) + off)
+    toml_path = os.path.join(site, "site.toml")
+    toml = open(toml_path).read()
+    variants = [
+        ("warm (cache)", "", "out"),
+        ("images off", "\n[images]\nenabled = false\n", "out-off"),
+        ("images, cards off", "\n[images]\nenabled = false\nshare_cards = false\n", "out-bare"),
+    ]
+
+    def build(extra, out):
+        open(toml_path, "w").write(toml + extra)
+        return run([huddle, "build", "--root", site, "--output", os.path.join(scratch, out)])
+
+    first = build("", "out")
+    for _, extra, out in variants[1:]:
+        build(extra, out)  # their first builds (the cards drawn with images off)
+    # Small builds vary from run to run: each variant in turn, the median of each.
+    times = {name: [] for name, _, _ in variants}
+    for _ in range(args.repeat):
+        for name, extra, out in variants:
+            times[name].append(build(extra, out))
+    open(toml_path, "w").write(toml)
     print("%d articles, %d distinct photos from %d files, %.0f megapixels in all" % (args.articles, args.articles, len(photos), megapixels))
     print("%-22s %9s %9s %10s  %s" % ("build", "wall s", "cpu s", "peak MiB", "status line"))
-    for name, wall, cpu, rss, status in rows:
-        print("%-22s %9.2f %9.2f %10.0f  %s" % (name, wall, cpu, rss, status[0] if status else ""))
+    rows = [("first (cold cache)", first)]
+    for name, _, _ in variants:
+        runs = sorted(times[name])
+        rows.append(("%s, median of %d" % (name, len(runs)), runs[len(runs) // 2]))
+    for name, (wall, cpu, rss, status) in rows:
+        print("%-22s %9.3f %9.3f %10.0f  %s" % (name, wall, cpu, rss, status[0] if status else ""))
     print("first build: %.0f ms of CPU per megapixel (%.2f s wall for %.0f MP)" % (first[1] * 1000 / megapixels, first[0], megapixels))
-    print("warm vs images off: %+.0f%%" % ((warm[0] / off[0] - 1) * 100))
+    med = {name: sorted(t[0] for t in times[name])[len(times[name]) // 2] for name in times}
+    print("warm vs images off: %+.0f%%; vs images and share cards off: %+.0f%%" % (
+        (med["warm (cache)"] / med["images off"] - 1) * 100,
+        (med["warm (cache)"] / med["images, cards off"] - 1) * 100))
     if args.hugo:
         hugo_bench(args, photos, scratch, megapixels)
 

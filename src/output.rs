@@ -5,6 +5,7 @@
 //! refuses to touch a non-empty folder that huddle did not create.
 
 use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,11 +75,16 @@ pub fn write_output(
     .map_err(|e| vec![io_err(out, e)])?;
 
     let existing = existing_files(out);
+    // Sets of paths by their bytes: hashing a `Path` walks its components.
+    let there: HashSet<&OsStr> = existing.iter().map(|p| p.as_os_str()).collect();
     let results: Vec<Result<bool, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let path = out.join(f.path.as_str());
-            write_if_changed(&path, &f.content).map_err(|e| io_err(&path, e))
+            match &f.content {
+                OutputContent::Cached(_) if there.contains(path.as_os_str()) => Ok(false),
+                content => write_if_changed(&path, content).map_err(|e| io_err(&path, e)),
+            }
         })
         .collect();
     let mut report = WriteReport::default();
@@ -93,9 +99,15 @@ pub fn write_output(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let keep: HashSet<PathBuf> = files.iter().map(|f| out.join(f.path.as_str())).collect();
+    let keep: HashSet<std::ffi::OsString> = files
+        .iter()
+        .map(|f| out.join(f.path.as_str()).into_os_string())
+        .collect();
     for old in existing {
-        if !keep.contains(&old) && !old.ends_with(MARKER) && fs::remove_file(&old).is_ok() {
+        if !keep.contains(old.as_os_str())
+            && !old.ends_with(MARKER)
+            && fs::remove_file(&old).is_ok()
+        {
             report.removed += 1;
         }
     }
@@ -161,6 +173,15 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
     {
         return Ok(false);
     }
+    if let OutputContent::Cached(src) = content {
+        // Not there (see `write_output`): copied whole under a temporary
+        // name and renamed, so a file at its name is always complete.
+        ensure_parent(path)?;
+        if path.is_dir() {
+            fs::remove_dir_all(path)?;
+        }
+        return replace_with(path, |tmp| fs::copy(src, tmp).map(|_| ()));
+    }
     let owned;
     let bytes: &[u8] = match content {
         OutputContent::Bytes(b) => b,
@@ -169,7 +190,7 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
             &owned
         }
         OutputContent::Copy(FileSource::Embedded(b)) => b,
-        OutputContent::Copy(FileSource::Disk(src)) => {
+        OutputContent::Copy(FileSource::Disk(src)) | OutputContent::Cached(src) => {
             owned = fs::read(src)?;
             &owned
         }
@@ -180,6 +201,15 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
                 && meta.len() == bytes.len() as u64
                 && fs::read(path).is_ok_and(|old| old == bytes)
             {
+                if matches!(content, OutputContent::Copy(FileSource::Disk(_))) {
+                    // The same bytes, but older than their source (a cache
+                    // restored or copied): dated now, so the next build
+                    // sees it is a copy without reading both again.
+                    let _ = fs::File::options()
+                        .append(true)
+                        .open(path)
+                        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+                }
                 return Ok(false);
             }
             if meta.is_dir() {
@@ -200,15 +230,19 @@ fn write_if_changed(path: &Path, content: &OutputContent) -> std::io::Result<boo
             return result.map(|_| true);
         }
     }
+    replace_with(path, |tmp| fs::File::create(tmp)?.write_all(bytes))
+}
+
+/// Writes `path` by `write`-ing a temporary file beside it, then renaming
+/// it over `path`: a reader (or the next build) never sees half a file.
+fn replace_with(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<bool> {
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(TEMP_SUFFIX);
     let tmp = PathBuf::from(tmp_name);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
+    let result = write(&tmp).and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }

@@ -77,6 +77,10 @@ pub enum OutputContent {
     /// site is held until every page rendered, and HTML shrinks about 4x.
     Packed(Vec<u8>),
     Copy(FileSource),
+    /// A copy of a file of the picture cache (a variant or a share card).
+    /// Such a file never changes, and its output name carries a hash of its
+    /// content: a file at that name in the output is already this one.
+    Cached(PathBuf),
 }
 
 impl OutputContent {
@@ -88,7 +92,7 @@ impl OutputContent {
                 lz4_flex::decompress_size_prepended(p).map_err(std::io::Error::other)
             }
             OutputContent::Copy(FileSource::Embedded(b)) => Ok(b.to_vec()),
-            OutputContent::Copy(FileSource::Disk(p)) => std::fs::read(p),
+            OutputContent::Copy(FileSource::Disk(p)) | OutputContent::Cached(p) => std::fs::read(p),
         }
     }
 }
@@ -113,8 +117,24 @@ pub fn encode_path(path: &str) -> String {
         .add(b'`')
         .add(b'{')
         .add(b'}');
-    path.split('/')
-        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
-        .collect::<Vec<_>>()
-        .join("/")
+    // `/` is not in the set: the path is encoded segment by segment.
+    utf8_percent_encode(path, SEGMENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_path;
+
+    #[test]
+    fn a_path_is_escaped_within_its_segments_and_keeps_its_slashes() {
+        assert_eq!(
+            encode_path("articles/plain/index.html"),
+            "articles/plain/index.html"
+        );
+        assert_eq!(
+            encode_path("images/my photo #2.jpg"),
+            "images/my%20photo%20%232.jpg"
+        );
+        assert_eq!(encode_path("café/100%.png"), "caf%C3%A9/100%25.png");
+    }
 }

@@ -14,7 +14,7 @@ use skrifa::instance::{LocationRef, Size};
 
 use super::probe::Fault;
 use super::{ImageTable, hash_of};
-use crate::paths::{FileSource, OutputContent, OutputFile, OutputPath};
+use crate::paths::{OutputContent, OutputFile, OutputPath};
 
 pub const CARD_WIDTH: u32 = 1200;
 pub const CARD_HEIGHT: u32 = 630;
@@ -226,7 +226,7 @@ pub fn make_cards(
                 made += usize::from(new);
                 files.push(OutputFile {
                     path: card.output.clone(),
-                    content: OutputContent::Copy(FileSource::Disk(card.cached(cache_dir))),
+                    content: OutputContent::Cached(card.cached(cache_dir)),
                 });
             }
             Err(f) => {

@@ -75,12 +75,17 @@ pub fn encode_variants(
             _ => None,
         })
         .collect();
-    let (ready, todo): (Vec<&Picture>, Vec<&Picture>) = pictures.iter().partition(|p| {
-        p.modern
-            .iter()
-            .chain(&p.fallback)
-            .all(|v| in_cache(&cached_path(cache_dir, v), v.key))
-    });
+    // Each picture's variants with their places in the cache.
+    let cached: Vec<Vec<(&Variant, PathBuf)>> = pictures
+        .iter()
+        .map(|p| {
+            let variants = p.modern.iter().chain(&p.fallback);
+            variants.map(|v| (v, cached_path(cache_dir, v))).collect()
+        })
+        .collect();
+    let (ready, todo): (Vec<usize>, Vec<usize>) =
+        (0..pictures.len()).partition(|&i| cached[i].iter().all(|(v, path)| in_cache(path, v.key)));
+    let todo: Vec<&Picture> = todo.into_iter().map(|i| pictures[i]).collect();
     let done = AtomicUsize::new(0);
     let total = todo.len();
     let results: Vec<(String, Result<(), Fault>)> = todo
@@ -101,11 +106,12 @@ pub fn encode_variants(
     }
     let files = pictures
         .iter()
-        .filter(|p| !failed.contains(&p.key))
-        .flat_map(|p| p.modern.iter().chain(&p.fallback))
-        .map(|v| OutputFile {
+        .zip(cached)
+        .filter(|(p, _)| !failed.contains(&p.key))
+        .flat_map(|(_, variants)| variants)
+        .map(|(v, path)| OutputFile {
             path: v.output.clone(),
-            content: OutputContent::Copy(FileSource::Disk(cached_path(cache_dir, v))),
+            content: OutputContent::Cached(path),
         })
         .collect();
     let report = EncodeReport {

@@ -43,8 +43,22 @@ fn url(base_path: &str, output: &str) -> String {
     format!("{base_path}{}", crate::paths::encode_path(output))
 }
 
-impl PictureView {
-    pub fn new(p: &Picture, alt: &str, title: Option<&str>, base_path: &str, sizes: &str) -> Self {
+/// What a picture shows the same wherever it is: its URLs and the start of
+/// its element (everything but alt text, title and loading). Made once per
+/// picture (`Picture::urls`), not once per page and list that shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureUrls {
+    src: String,
+    srcset: String,
+    modern_srcset: String,
+    original: String,
+    sizes: String,
+    /// `<picture><source ...><img src=... width=... height=...` (escaped).
+    head: String,
+}
+
+impl PictureUrls {
+    fn new(p: &Picture, base_path: &str, sizes: &str) -> Self {
         let src = p
             .fallback
             .iter()
@@ -55,63 +69,88 @@ impl PictureView {
                 || url(base_path, p.original.as_str()),
                 |v| url(base_path, v.output.as_str()),
             );
-        let mut view = PictureView {
+        let mut urls = PictureUrls {
             src,
-            width: p.width,
-            height: p.height,
-            alt: alt.to_string(),
             srcset: srcset(&p.fallback, base_path),
-            modern_type: p.modern.first().map_or("", |v| v.format.mime()).to_string(),
             modern_srcset: srcset(&p.modern, base_path),
+            original: url(base_path, p.original.as_str()),
             sizes: if p.fallback.is_empty() {
                 String::new()
             } else {
                 sizes.to_string()
             },
-            original: url(base_path, p.original.as_str()),
-            html: String::new(),
-            html_eager: String::new(),
+            head: String::new(),
         };
-        view.html = picture_html(&view, title, false);
-        view.html_eager = picture_html(&view, title, true);
-        view
+        urls.head = head(&urls, p);
+        urls
     }
 }
 
-/// The element for `view`; `eager` for the largest paint at the top of a page.
-pub fn picture_html(view: &PictureView, title: Option<&str>, eager: bool) -> String {
+/// ` name="value"`, escaped (as a URL with `href`).
+fn attr(out: &mut String, name: &str, value: &str, href: bool) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    if href {
+        let _ = escape_href(&mut *out, value);
+    } else {
+        let _ = escape_html(&mut *out, value);
+    }
+    out.push('"');
+}
+
+/// The element up to the `<img>`'s alt text.
+fn head(urls: &PictureUrls, p: &Picture) -> String {
     let mut out = String::new();
-    let attr = |out: &mut String, name: &str, value: &str, href: bool| {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        if href {
-            let _ = escape_href(&mut *out, value);
-        } else {
-            let _ = escape_html(&mut *out, value);
-        }
-        out.push('"');
-    };
-    let resized = !view.srcset.is_empty();
+    let resized = !urls.srcset.is_empty();
     if resized {
         out.push_str("<picture>");
-        if !view.modern_srcset.is_empty() {
+        if let Some(modern) = p.modern.first() {
             out.push_str("<source");
-            attr(&mut out, "type", &view.modern_type, false);
-            attr(&mut out, "srcset", &view.modern_srcset, false);
-            attr(&mut out, "sizes", &view.sizes, false);
+            attr(&mut out, "type", modern.format.mime(), false);
+            attr(&mut out, "srcset", &urls.modern_srcset, false);
+            attr(&mut out, "sizes", &urls.sizes, false);
             out.push('>');
         }
     }
     out.push_str("<img");
-    attr(&mut out, "src", &view.src, true);
+    attr(&mut out, "src", &urls.src, true);
     if resized {
-        attr(&mut out, "srcset", &view.srcset, false);
-        attr(&mut out, "sizes", &view.sizes, false);
+        attr(&mut out, "srcset", &urls.srcset, false);
+        attr(&mut out, "sizes", &urls.sizes, false);
     }
-    attr(&mut out, "width", &view.width.to_string(), false);
-    attr(&mut out, "height", &view.height.to_string(), false);
-    attr(&mut out, "alt", &view.alt, false);
+    attr(&mut out, "width", &p.width.to_string(), false);
+    attr(&mut out, "height", &p.height.to_string(), false);
+    out
+}
+
+impl PictureView {
+    pub fn new(p: &Picture, alt: &str, title: Option<&str>, base_path: &str, sizes: &str) -> Self {
+        // One table serves one build, so one base path and one `sizes`: the
+        // first call's.
+        let urls = p.urls.get_or_init(|| PictureUrls::new(p, base_path, sizes));
+        let html = |eager| picture_html(urls, alt, title, eager);
+        PictureView {
+            src: urls.src.clone(),
+            width: p.width,
+            height: p.height,
+            alt: alt.to_string(),
+            srcset: urls.srcset.clone(),
+            modern_type: p.modern.first().map_or("", |v| v.format.mime()).to_string(),
+            modern_srcset: urls.modern_srcset.clone(),
+            sizes: urls.sizes.clone(),
+            original: urls.original.clone(),
+            html: html(false),
+            html_eager: html(true),
+        }
+    }
+}
+
+/// The element; `eager` for the largest paint at the top of a page.
+fn picture_html(urls: &PictureUrls, alt: &str, title: Option<&str>, eager: bool) -> String {
+    let mut out = String::with_capacity(urls.head.len() + alt.len() + 80);
+    out.push_str(&urls.head);
+    attr(&mut out, "alt", alt, false);
     if let Some(t) = title.filter(|t| !t.is_empty()) {
         attr(&mut out, "title", t, false);
     }
@@ -122,7 +161,7 @@ pub fn picture_html(view: &PictureView, title: Option<&str>, eager: bool) -> Str
     }
     attr(&mut out, "decoding", "async", false);
     out.push('>');
-    if resized {
+    if !urls.srcset.is_empty() {
         out.push_str("</picture>");
     }
     out

@@ -74,6 +74,8 @@ pub struct Picture {
     pub hash: u64,
     /// The original's size in bytes.
     pub bytes: u64,
+    /// Its URLs as `<picture>` names them, made once (see `markup`).
+    pub urls: std::sync::OnceLock<markup::PictureUrls>,
 }
 
 /// Every image of the site by key, surveyed.
@@ -207,6 +209,7 @@ fn survey_one(
         fallback,
         hash,
         bytes,
+        urls: std::sync::OnceLock::new(),
     }))
 }
 

@@ -53,6 +53,11 @@ pub(super) fn prepare(
             // Rendered pages come compressed already, in the same format.
             OutputContent::Packed(p) => Ok(Arc::from(p)),
             OutputContent::Copy(FileSource::Embedded(b)) => Ok(pack(b)),
+            // A cached picture never changes: read only if not served yet.
+            OutputContent::Cached(p) => {
+                out.push((path, Err(p)));
+                continue;
+            }
             OutputContent::Copy(FileSource::Disk(p))
                 if !changes.covers(&p) && !static_names.contains(path.as_str()) =>
             {

@@ -302,6 +302,32 @@ fn a_second_build_encodes_nothing_and_a_changed_picture_is_encoded_again() {
     );
 }
 
+#[test]
+fn a_variant_or_card_deleted_from_the_output_is_there_again_after_the_next_build() {
+    let site = pictures_site();
+    site.build();
+    let html = site.output("articles/offsite/index.html");
+    let img = img_tags(&html)
+        .into_iter()
+        .find(|t| attr(t, "srcset").is_some())
+        .expect("a resized picture");
+    let (variant, width) = srcset(attr(img, "srcset").unwrap())[0].clone();
+    let card = meta(&html, "og:image").expect("a share card");
+    let card = card
+        .strip_prefix("https://fixture.example.org")
+        .expect("an absolute URL")
+        .to_string();
+    for url in [&variant, &card] {
+        std::fs::remove_file(site.path("public").join(url.trim_start_matches('/'))).unwrap();
+    }
+    let again = site.build();
+    assert_eq!(again.images.encoded, 0, "{:?}", again.images);
+    // Copied back from the cache, whole.
+    assert_eq!(decoded(&site, &variant).width(), width);
+    let c = decoded(&site, &card);
+    assert_eq!((c.width(), c.height()), (1200, 630));
+}
+
 /// Builds the good pictures site, breaks it, and checks the CLI's failure:
 /// exit 1, every needle in stderr, public/ unchanged.
 fn fails(break_it: impl FnOnce(&Site), needles: &[&str]) {
