@@ -124,11 +124,25 @@ fn head(urls: &PictureUrls, p: &Picture) -> String {
     out
 }
 
+/// The picture's URLs. One table serves one build, so one base path and one
+/// `sizes`: the first call's.
+fn urls_of<'p>(p: &'p Picture, base_path: &str, sizes: &str) -> &'p PictureUrls {
+    p.urls.get_or_init(|| PictureUrls::new(p, base_path, sizes))
+}
+
+/// The lazy-loading element alone, as an article's body shows a picture.
+pub fn picture_element(
+    p: &Picture,
+    alt: &str,
+    title: Option<&str>,
+    (base_path, sizes): (&str, &str),
+) -> String {
+    picture_html(urls_of(p, base_path, sizes), alt, title, false)
+}
+
 impl PictureView {
     pub fn new(p: &Picture, alt: &str, title: Option<&str>, base_path: &str, sizes: &str) -> Self {
-        // One table serves one build, so one base path and one `sizes`: the
-        // first call's.
-        let urls = p.urls.get_or_init(|| PictureUrls::new(p, base_path, sizes));
+        let urls = urls_of(p, base_path, sizes);
         let html = |eager| picture_html(urls, alt, title, eager);
         PictureView {
             src: urls.src.clone(),

@@ -28,7 +28,7 @@ mod sources;
 
 pub use card::{Card, CardFonts, CardSource, make_cards};
 pub use encode::{CacheListing, EncodeReport, InCache, Progress, encode_variants};
-pub use markup::PictureView;
+pub use markup::{PictureView, picture_element};
 pub use probe::{Fault, Format, Probe};
 pub use sources::SourceIndex;
 

@@ -11,7 +11,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use super::links::{classify_link, percent_decode};
 use super::{BodyProblem, LinkContext, RenderedBody};
 use crate::diagnostic::closest;
-use crate::images::{ImageTable, PictureView};
+use crate::images::{ImageTable, picture_element};
 
 /// Replaces every image the table knows with its markup; images it does
 /// not know stay as they are, for the link check to report (a missing file
@@ -62,15 +62,10 @@ pub(super) fn place_pictures<'a>(
         }
         match picture_for(&dest, ctx, table, &span) {
             Found::Picture(key, view) => {
-                let view = PictureView::new(
-                    &view,
-                    &alt,
-                    Some(&title),
-                    &table.base_path,
-                    &table.settings.sizes,
-                );
+                let settings = (table.base_path.as_str(), table.settings.sizes.as_str());
+                let html = picture_element(&view, &alt, Some(&title), settings);
                 out.pictures.push((key, span.clone()));
-                result.push((Event::Html(CowStr::from(view.html)), range));
+                result.push((Event::Html(CowStr::from(html)), range));
             }
             Found::Problem(p) => {
                 out.problems.push(p);

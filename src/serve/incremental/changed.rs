@@ -125,7 +125,7 @@ pub(super) fn render_changed(
             now: &pages.stamps,
         });
     let last = (!everything).then_some(&memo.jobs);
-    let stamped = stamps::job_stamps(&plan, &memo.uses, listed, unchanged.as_ref(), last);
+    let stamped = stamps::job_stamps(&plan, &memo.uses, listed, unchanged.as_ref(), last, &early);
     if std::env::var_os("HUDDLE_TIMINGS").is_some() {
         let afresh = stamped.learned.len();
         eprintln!("timing:   ({afresh} page views digested afresh)");

@@ -186,14 +186,13 @@ fn shows_only_marked_pages(job: &Job) -> bool {
     matches!(job, Job::Taxonomy(_) | Job::Term(..) | Job::EmptyHome)
 }
 
-/// What `job_stamps` found: every job's stamp, what was learned of the page
-/// jobs whose view was digested afresh, and the site-wide jobs it rendered.
+/// What `job_stamps` found: every job's stamp, what was learned of the jobs
+/// whose view was digested afresh, and the jobs it rendered.
 pub(super) struct Stamped {
     pub(super) stamps: Vec<u64>,
     pub(super) learned: Vec<(String, PageJob)>,
-    /// Site-wide jobs whose stamp is not `last`'s, rendered from the very
-    /// data they were digested from (their views are the big ones: built
-    /// once, not once to stamp and again to render).
+    /// Jobs digested afresh whose stamp is not `last`'s, rendered from the
+    /// very data they were digested from.
     pub(super) rendered: Vec<(usize, Result<OutputFile, Diagnostic>)>,
 }
 
@@ -202,13 +201,15 @@ pub(super) struct Stamped {
 /// the global `site` its template uses. So a view that starts to show
 /// something new is stamped by it at once: nothing here describes a view.
 /// `listed[i]` are the digests of page i's listing; `last` holds each file's
-/// stamp from the last render (`None`: render every site-wide job).
+/// stamp from the last render (`None`: render every job but the `early`
+/// ones, sorted, which were rendered before).
 pub(super) fn job_stamps(
     plan: &Plan,
     uses: &HashMap<String, u8>,
     listed: &[Vec<u64>],
     unchanged: Option<&Unchanged>,
     last: Option<&HashMap<String, u64>>,
+    early: &[usize],
 ) -> Stamped {
     let parts: Vec<(u8, u64)> = SITE_FIELDS
         .iter()
@@ -231,36 +232,41 @@ pub(super) fn job_stamps(
             .map(|(_, stamp)| *stamp)
             .collect()
     };
+    // A job digested afresh: its stamp, what was learned of it (`learn`), and
+    // its file when the stamp is not `last`'s, rendered from the very data it
+    // was digested from (its view is built once, not once to stamp and again
+    // to render). The `early` jobs were rendered already.
+    let afresh = |k: usize, learn: bool| {
+        let path = plan.paths()[k].as_str();
+        plan.with_job_data(k, false, |data| {
+            let (d, reads) = digest_reading(data, listed);
+            let stamp = stamp_of(&(d, site_of(k)));
+            let stale = early.binary_search(&k).is_err()
+                && last.is_none_or(|l| l.get(path) != Some(&stamp));
+            let learned = learn.then_some(PageJob { digest: d, reads });
+            (stamp, learned, stale.then(|| plan.render_data(k, data)))
+        })
+    };
     let page_job = |k: usize| {
         let path = plan.paths()[k].as_str();
         let Job::Page(i) = graph_jobs[k] else {
             unreachable!("page jobs come first")
         };
-        let (view, learned) = match unchanged.and_then(|u| u.digest(path, Some(i))) {
-            Some(d) => (d, None),
-            None => {
-                let (d, reads) = plan.with_job_data(k, false, |data| digest_reading(data, listed));
-                (d, Some(PageJob { digest: d, reads }))
-            }
-        };
-        (stamp_of(&(view, site_of(k))), learned)
+        match unchanged.and_then(|u| u.digest(path, Some(i))) {
+            Some(d) => (stamp_of(&(d, site_of(k))), None, None),
+            None => afresh(k, true),
+        }
     };
     let site_job = |k: usize| {
         let path = plan.paths()[k].as_str();
         let marked = shows_only_marked_pages(&graph_jobs[k]);
-        if let Some(d) = unchanged
+        match unchanged
             .filter(|_| marked)
             .and_then(|u| u.digest(path, None))
         {
-            return (stamp_of(&(d, site_of(k))), None, None);
+            Some(d) => (stamp_of(&(d, site_of(k))), None, None),
+            None => afresh(k, marked),
         }
-        plan.with_job_data(k, false, |data| {
-            let (d, reads) = digest_reading(data, listed);
-            let stamp = stamp_of(&(d, site_of(k)));
-            let stale = last.is_none_or(|l| l.get(path) != Some(&stamp));
-            let learned = marked.then_some(PageJob { digest: d, reads });
-            (stamp, learned, stale.then(|| plan.render_data(k, data)))
-        })
     };
     // The few site-wide jobs (lists, feeds, the checklists page) are the
     // big ones: they go one by one alongside the many small page jobs.
@@ -288,14 +294,7 @@ pub(super) fn job_stamps(
         learned: Vec::new(),
         rendered: Vec::new(),
     };
-    for (k, (stamp, job)) in page_results.into_iter().enumerate() {
-        out.stamps.push(stamp);
-        if let Some(job) = job {
-            out.learned
-                .push((plan.paths()[k].as_str().to_string(), job));
-        }
-    }
-    for (k, (stamp, job, file)) in (pages..).zip(site_results) {
+    for (k, (stamp, job, file)) in (0..).zip(page_results.into_iter().chain(site_results)) {
         out.stamps.push(stamp);
         if let Some(job) = job {
             out.learned
