@@ -35,14 +35,8 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let pictures = Pictures::survey(&opts.root, &placement.assets, &static_files, &config);
     timer.mark("pictures surveyed");
     let text_words = search_words(&config, index);
-    let mut pages = placement.pages;
-    graph::render_bodies(
-        &mut pages,
-        &placement.urls,
-        text_words,
-        &pictures.table,
-        &[],
-    );
+    let (mut pages, urls) = (placement.pages, &placement.urls);
+    graph::render_bodies(&mut pages, urls, text_words, &pictures.table, &[]);
     timer.mark("markdown");
     let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.unparsed);
     problems.extend(link_errors);
@@ -61,11 +55,8 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let pending_index = start_index(text_words, &mut site, &config, &vocab);
     let listings = render::listings(&site, &links, &config, &vocab, &[], false);
     timer.mark("cross-linked");
-    let cards = render::share_cards(&site, &templates, &config, &vocab, &pictures.table, &[]);
-    let cards = match cards {
-        Ok(c) => c,
-        Err(e) => return Err([e, problems].concat()),
-    };
+    let cards = render::share_cards(&site, &templates, &config, &vocab, &pictures.table, &[])
+        .map_err(|e| [e, std::mem::take(&mut problems)].concat())?;
     let input = RenderInput {
         graph: &site,
         bodies: &bodies,
@@ -76,32 +67,49 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         listings: &listings,
         cards: &cards,
     };
-    let rendered =
-        pictures.render_with(&used, &cards, || render::render_site(input, &mut templates));
-    let (rendered, image_report) = match rendered {
-        Ok(r) => r,
-        Err(e) => return Err([e, problems].concat()),
-    };
+    let (rendered, images) = pictures
+        .render_with(&used, &cards, || render::render_site(input, &mut templates))
+        .map_err(|e| [e, std::mem::take(&mut problems)].concat())?;
+    timer.mark("rendered");
+    let pages = site.pages.len();
+    with_index(rendered, pending_index, problems).map(|(files, all_paths, rendered, warnings)| {
+        RenderedSite {
+            files,
+            all_paths,
+            pages,
+            rendered,
+            warnings,
+            images,
+        }
+    })
+}
+
+/// The rendered files with the search index's (when one was started), and
+/// the build's warnings; or its errors.
+type Finished = (
+    Vec<render::OutputFile>,
+    Vec<graph::OutputPath>,
+    usize,
+    Vec<Diagnostic>,
+);
+
+fn with_index(
+    rendered: Rendered,
+    pending: Option<search::PendingIndex>,
+    mut problems: Vec<Diagnostic>,
+) -> Result<Finished, Vec<Diagnostic>> {
     let Rendered {
         mut files,
         mut all_paths,
         rendered,
     } = rendered;
-    timer.mark("rendered");
-    add_index(pending_index, &mut files, &mut all_paths)?;
+    add_index(pending, &mut files, &mut all_paths)?;
     // (The render checked its own paths; this adds the search index's.)
     if let Some(dup) = crate::first_duplicate(&all_paths) {
         problems.push(crate::duplicate_output(&dup));
         return Err(problems);
     }
-    Ok(RenderedSite {
-        files,
-        all_paths,
-        pages: site.pages.len(),
-        rendered,
-        warnings: problems,
-        images: image_report,
-    })
+    Ok((files, all_paths, rendered, problems))
 }
 
 /// Sources that could not be read, as parse failures.

@@ -8,6 +8,7 @@
 //! first build, a watcher error) renders everything. No build stage imports it.
 
 mod changed;
+mod changes;
 mod digest;
 mod express;
 mod memo;
@@ -15,7 +16,6 @@ mod pictures;
 mod stamps;
 mod templates;
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -31,52 +31,10 @@ use crate::search::SearchBatch;
 use crate::vocab::Vocabulary;
 use crate::{BuildOptions, RenderedSite, StageTimer, front, graph, load, pipeline, taxonomy};
 use changed::{SinceLast, listings, render_changed};
+pub use changes::Changes;
 use memo::{CachedBody, Entry, Last, Memo, cross_link_key};
 use stamps::stamp_of;
 use templates::{compile_templates, take_templates};
-
-/// What changed since the last rebuild.
-#[derive(Debug, Clone)]
-pub enum Changes {
-    /// Unknown: rebuild everything.
-    Everything,
-    /// These files or folders (absolute paths, as the watcher reports them).
-    Paths(Vec<PathBuf>),
-}
-
-impl Changes {
-    /// True if anything under `root/<dir>` (for any of `dirs`) changed.
-    pub fn touches(&self, root: &Path, dirs: &[&str]) -> bool {
-        match self {
-            Changes::Everything => true,
-            Changes::Paths(paths) => paths
-                .iter()
-                .any(|p| dirs.iter().any(|d| p.starts_with(root.join(d)))),
-        }
-    }
-
-    /// True if `file` is one of the changed paths or inside one.
-    pub fn covers(&self, file: &Path) -> bool {
-        match self {
-            Changes::Everything => true,
-            Changes::Paths(paths) => paths.iter().any(|p| within(file, p)),
-        }
-    }
-}
-
-/// Whether `file` is `dir` or inside it. Both are absolute paths as the
-/// watcher reports them (no `.` or `..`), so their bytes are compared: the
-/// served site asks this of every copied file on every rebuild, and
-/// `Path::starts_with`, component by component, is many times slower.
-fn within(file: &Path, dir: &Path) -> bool {
-    let (f, d) = (
-        file.as_os_str().as_encoded_bytes(),
-        dir.as_os_str().as_encoded_bytes(),
-    );
-    let d = d.strip_suffix(b"/").unwrap_or(d);
-    f.strip_prefix(d)
-        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
-}
 
 /// A site being served, with what its last rebuild can lend the next one.
 pub struct Session {
@@ -160,9 +118,7 @@ impl Session {
         let (placement, same_urls) = memo.assign_urls(sources.sources, assets, &config);
         problems.extend(placement.errors);
         let (mut pages, assets, urls) = (placement.pages, placement.assets, placement.urls);
-        timer.mark("  urls");
         let (static_files, pictures) = pictures::survey(memo, &root, &assets, &config);
-        timer.mark("  survey");
         let text_words = pipeline::search_words(&config, true);
         let stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words, &pictures);
         timer.mark("markdown");
@@ -175,9 +131,7 @@ impl Session {
         timer.mark("links checked");
         let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
-        timer.mark("  cross links");
         let everything = memo.render_all;
-        let known = (stamps.stamps.as_slice(), everything);
         let (listings, cards) = lists_and_cards(
             memo,
             &site,
@@ -185,7 +139,7 @@ impl Session {
             &templates,
             &pictures,
             (&config, &vocab),
-            known,
+            (stamps.stamps.as_slice(), everything),
         )
         .map_err(|e| [e, problems.clone()].concat())?;
         timer.mark("cross-linked");
@@ -213,7 +167,6 @@ impl Session {
         );
         memo.cross = Some((key, links));
         memo.templates = Some(templates);
-        timer.mark("  render_changed");
         let (files, all_paths, rendered, images) = pictures::encode(
             rendered,
             &root,
@@ -388,24 +341,4 @@ fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Option
         records: Box::new(move || crate::search::search_records(&mut pages, &config, &vocab)),
         language,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::within;
-    use std::path::Path;
-
-    #[test]
-    fn a_change_covers_the_files_in_its_folder_and_no_neighbour() {
-        let site = Path::new("/site/static");
-        assert!(within(Path::new("/site/static/css/site.css"), site));
-        assert!(within(Path::new("/site/static"), site));
-        assert!(within(
-            Path::new("/site/static/a.png"),
-            Path::new("/site/static/")
-        ));
-        assert!(!within(Path::new("/site/static2/a.png"), site));
-        assert!(!within(Path::new("/site/stat"), site));
-        assert!(within(Path::new("/anything"), Path::new("/")));
-    }
 }
