@@ -111,6 +111,51 @@ impl Site {
     }
 
     /// Every entry (files and folders) under `rel`, by relative path.
+    /// Builds the site with the CLI, breaks it with `break_it`, and checks
+    /// the failure a writer sees: exit 1, every needle in stderr, no panic,
+    /// public/ as it was and no temporary file left anywhere. Returns stderr.
+    pub fn fails_cleanly(&self, break_it: impl FnOnce(&Site), expect_in_stderr: &[&str]) -> String {
+        let site = self;
+        site.huddle(&["build"]).assert().success();
+        let before = site.snapshot("public");
+        assert!(!before.is_empty());
+        let entries_before = site.entries("");
+        break_it(site);
+        let out = site
+            .huddle(&["build"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        for needle in expect_in_stderr {
+            assert!(
+                stderr.contains(needle),
+                "stderr lacks {needle:?}:\n{stderr}"
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(
+            site.snapshot("public"),
+            before,
+            "a failed build must not touch the output"
+        );
+        // No temporary files left behind anywhere in the site.
+        let after: Vec<String> = site
+            .entries("")
+            .into_iter()
+            .filter(|e| !entries_before.contains(e))
+            .collect();
+        assert!(
+            after.iter().all(|e| e.starts_with("content")
+                || e.starts_with("templates")
+                || e.starts_with("static")
+                || e == "site.toml"),
+            "left behind: {after:?}"
+        );
+        stderr
+    }
+
     pub fn entries(&self, rel: &str) -> Vec<String> {
         let base = self.path(rel);
         let mut v: Vec<String> = walkdir::WalkDir::new(&base)

@@ -8,44 +8,7 @@ use predicates::prelude::*;
 /// Builds the good fixture, applies `break_it`, builds again through the CLI and
 /// checks the failure. Returns stderr for more specific assertions.
 fn fails_cleanly(break_it: impl FnOnce(&Site), expect_in_stderr: &[&str]) -> String {
-    let site = Site::fixture("basic");
-    site.huddle(&["build"]).assert().success();
-    let before = site.snapshot("public");
-    assert!(!before.is_empty());
-    let entries_before = site.entries("");
-    break_it(&site);
-    let out = site
-        .huddle(&["build"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    for needle in expect_in_stderr {
-        assert!(
-            stderr.contains(needle),
-            "stderr lacks {needle:?}:\n{stderr}"
-        );
-    }
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(
-        site.snapshot("public"),
-        before,
-        "a failed build must not touch the output"
-    );
-    // No temporary files left behind anywhere in the site.
-    let after: Vec<String> = site
-        .entries("")
-        .into_iter()
-        .filter(|e| !entries_before.contains(e))
-        .collect();
-    assert!(
-        after
-            .iter()
-            .all(|e| e.starts_with("content") || e.starts_with("templates") || e == "site.toml"),
-        "left behind: {after:?}"
-    );
-    stderr
+    Site::fixture("basic").fails_cleanly(break_it, expect_in_stderr)
 }
 
 const GOOD_HEAD: &str = "---\ntitle: T\ndate: 2026-01-01\nlevel: pooled\n";

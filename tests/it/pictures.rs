@@ -328,29 +328,10 @@ fn a_variant_or_card_deleted_from_the_output_is_there_again_after_the_next_build
     assert_eq!((c.width(), c.height()), (1200, 630));
 }
 
-/// Builds the good pictures site, breaks it, and checks the CLI's failure:
-/// exit 1, every needle in stderr, public/ unchanged.
+/// Builds the good pictures site, breaks it, and checks the CLI's failure
+/// (`Site::fails_cleanly`).
 fn fails(break_it: impl FnOnce(&Site), needles: &[&str]) {
-    let site = pictures_site();
-    site.huddle(&["build"]).assert().success();
-    let before = site.snapshot("public");
-    break_it(&site);
-    let out = site
-        .huddle(&["build"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    for n in needles {
-        assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
-    }
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(
-        site.snapshot("public"),
-        before,
-        "a failed build leaves the output as it was"
-    );
+    pictures_site().fails_cleanly(break_it, needles);
 }
 
 fn edit(site: &Site, from: &str, to: &str) {
