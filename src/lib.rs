@@ -62,6 +62,11 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// `--future`: publish scheduled articles (dated after `now`) too.
+    pub future: bool,
+    /// The moment the build publishes at; `None` is the clock. Set for tests
+    /// (the `huddle` command reads `HUDDLE_NOW`), so schedules can be checked.
+    pub now: Option<jiff::Timestamp>,
     /// Set by `huddle serve`: the stub newsletter form posts to serve's local
     /// endpoint, and CSS/JS keep their plain names (no content hash), so a CSS
     /// edit changes only the stylesheet and is swapped in without a reload.
@@ -75,8 +80,15 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            future: false,
+            now: None,
             dev_server: false,
         }
+    }
+
+    /// The moment this build publishes at.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now.unwrap_or_else(jiff::Timestamp::now)
     }
 
     /// The same options with the root resolved (see `load::resolve_site_root`)
@@ -122,7 +134,12 @@ pub struct RenderedSite {
     pub warnings: Vec<Diagnostic>,
     /// How many pictures were encoded, and how many came from the cache.
     pub images: ImagesReport,
+    /// The articles dated after the build's `now`, soonest first (left out
+    /// unless `future` or serve).
+    pub scheduled: Vec<Scheduled>,
 }
+
+pub use front::Scheduled;
 
 /// The outcome of a successful build.
 #[derive(Debug)]
@@ -131,6 +148,14 @@ pub struct BuildReport {
     pub write: output::WriteReport,
     pub warnings: Vec<Diagnostic>,
     pub images: ImagesReport,
+    pub scheduled: Vec<Scheduled>,
+}
+
+/// The outcome of a successful check.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub warnings: Vec<Diagnostic>,
+    pub scheduled: Vec<Scheduled>,
 }
 
 /// Runs every stage but the writer: everything `huddle check` validates.
@@ -198,13 +223,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         write,
         warnings: site.warnings,
         images: site.images,
+        scheduled: site.scheduled,
     })
 }
 
-/// `huddle check`: everything `build` validates; writes nothing. Returns the warnings.
-pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+/// `huddle check`: everything `build` validates; writes nothing. Returns the
+/// warnings and what is scheduled.
+pub fn check(opts: &BuildOptions) -> Result<CheckReport, Vec<Diagnostic>> {
     let opts = &opts.resolved()?;
-    pipeline::run(opts, false).map(|s| s.warnings)
+    pipeline::run(opts, false).map(|s| CheckReport {
+        warnings: s.warnings,
+        scheduled: s.scheduled,
+    })
 }
 
 fn display_output(root: &Path, out: &Path) -> String {

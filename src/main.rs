@@ -45,11 +45,17 @@ enum Command {
         /// Override base_url from site.toml (e.g. for a preview deploy)
         #[arg(long)]
         base_url: Option<String>,
+        /// Publish scheduled articles (dated later than now) too
+        #[arg(long)]
+        future: bool,
     },
-    /// Check everything `build` checks, without writing anything
+    /// Check everything `build` checks, without writing anything; lists what is scheduled
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Check scheduled articles as if they were published
+        #[arg(long)]
+        future: bool,
     },
     /// Serve the site on loopback; with --watch, rebuild and reload on every save
     Serve {
@@ -95,18 +101,28 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let styled = std::io::stderr().is_terminal();
-    let today = today();
+    let now = match fixed_now() {
+        Ok(now) => now,
+        Err(why) => {
+            eprintln!("error: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let today = today(now);
     let result = match cli.command {
         Command::Build {
             site,
             output,
             base_url,
+            future,
         } => {
             let opts = BuildOptions {
                 root: site.root,
                 output,
                 base_url,
                 drafts: site.drafts,
+                future,
+                now,
                 dev_server: false,
             };
             let started = std::time::Instant::now();
@@ -125,19 +141,23 @@ fn main() -> ExitCode {
                     r.pages, opts.output_dir().display(), started.elapsed().as_millis(),
                     r.write.written, r.write.unchanged, r.write.removed
                 );
+                print_scheduled(&r.scheduled, future);
             })
         }
-        Command::Check { site } => {
+        Command::Check { site, future } => {
             let opts = BuildOptions {
                 root: site.root,
                 output: None,
                 base_url: None,
                 drafts: site.drafts,
+                future,
+                now,
                 dev_server: false,
             };
-            huddle::check(&opts).map(|warnings| {
-                print_all(&warnings, styled);
-                eprintln!("no errors found ({} warnings)", warnings.len());
+            huddle::check(&opts).map(|r| {
+                print_all(&r.warnings, styled);
+                eprintln!("no errors found ({} warnings)", r.warnings.len());
+                print_scheduled(&r.scheduled, future);
             })
         }
         Command::Serve {
@@ -153,6 +173,7 @@ fn main() -> ExitCode {
                 port,
                 watch,
                 drafts: site.drafts,
+                now,
                 open,
             };
             huddle::serve::run(opts)
@@ -201,12 +222,43 @@ fn print_all(diagnostics: &[Diagnostic], styled: bool) {
     }
 }
 
-fn today() -> String {
-    let now = time::OffsetDateTime::now_utc().date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
+/// Today's date, by this machine's clock and time zone (or `HUDDLE_NOW`).
+fn today(now: Option<jiff::Timestamp>) -> String {
+    let now = now.unwrap_or_else(jiff::Timestamp::now);
+    now.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .date()
+        .to_string()
+}
+
+/// `HUDDLE_NOW=2026-12-08T06:00:00Z` fixes the moment builds publish at, for
+/// tests of schedules (documented in the README; not meant for sites).
+fn fixed_now() -> Result<Option<jiff::Timestamp>, String> {
+    match std::env::var("HUDDLE_NOW") {
+        Ok(v) if !v.is_empty() => v.parse().map(Some).map_err(|e| {
+            format!(
+                "HUDDLE_NOW=\"{v}\" is not an RFC 3339 moment such as 2026-12-08T06:00:00Z ({e})"
+            )
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// What is scheduled, soonest first.
+fn print_scheduled(scheduled: &[huddle::Scheduled], published: bool) {
+    if scheduled.is_empty() {
+        return;
+    }
+    let n = scheduled.len();
+    let what = if published {
+        "published early with --future"
+    } else {
+        "not published yet"
+    };
+    eprintln!(
+        "{n} scheduled article{} ({what}):",
+        if n == 1 { "" } else { "s" }
+    );
+    for s in scheduled {
+        eprintln!("  {}  {}  ({})", s.when, s.title, s.file);
+    }
 }

@@ -21,9 +21,19 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let (config, vocab) = settings(opts)?;
     let loaded = load::load_content(&opts.root);
     let mut problems = loaded.warnings;
-    let mut parsed = front::parse_all(loaded.sources, &vocab);
+    let mut parsed = front::parse_all(
+        loaded.sources,
+        front::Rules {
+            vocab: &vocab,
+            zone: &config.zone,
+        },
+    );
     parsed.extend(unreadable(loaded.unreadable));
-    let sources = front::gather(parsed.iter().map(|(k, p)| (k.as_str(), p)), opts.drafts);
+    let sources = front::gather(
+        parsed.iter().map(|(k, p)| (k.as_str(), p)),
+        publish(opts, &config),
+        &config.zone,
+    );
     // Its sources are shared with the pages now; holding them here too would
     // keep every source's text alive through the render (see `take_bodies`).
     drop(parsed);
@@ -38,7 +48,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let (mut pages, urls) = (placement.pages, &placement.urls);
     graph::render_bodies(&mut pages, urls, text_words, &pictures.table, &[]);
     timer.mark("markdown");
-    let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.unparsed);
+    let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.absent);
     problems.extend(link_errors);
     let templates = load::load_templates(&opts.root, &config.theme)
         .and_then(render::compile_templates)
@@ -80,8 +90,19 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
             rendered,
             warnings,
             images,
+            scheduled: sources.scheduled,
         }
     })
+}
+
+/// Which sources this build publishes: serve shows scheduled pages (with a
+/// banner), a build only with `--future`.
+pub(crate) fn publish(opts: &BuildOptions, config: &Config) -> front::Publish {
+    front::Publish {
+        drafts: opts.drafts,
+        future: opts.future || opts.dev_server,
+        now: config.now.as_second(),
+    }
 }
 
 /// The rendered files with the search index's (when one was started), and
@@ -213,6 +234,7 @@ fn add_index(
 pub(crate) fn settings(opts: &BuildOptions) -> Result<(Config, Vocabulary), Vec<Diagnostic>> {
     let mut config = config::load_config(&opts.root, opts.base_url.as_deref())?;
     config.dev_server = opts.dev_server;
+    config.now = opts.now();
     let vocab = Vocabulary::from_config(&config.vocabulary);
     Ok((config, vocab))
 }

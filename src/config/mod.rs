@@ -40,8 +40,13 @@ pub struct Config {
     pub feed: FeedConfig,
     pub search: SearchConfig,
     pub images: ImagesConfig,
+    /// `timezone`: where the coach lives. A front-matter date without a time
+    /// is midnight here, and scheduled articles go out by its clock.
+    pub zone: jiff::tz::TimeZone,
     /// True under `huddle serve` (see `BuildOptions::dev_server`).
     pub dev_server: bool,
+    /// The moment the build publishes at (`BuildOptions::now`).
+    pub now: jiff::Timestamp,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,8 +78,13 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     images: ImagesConfig,
+    #[serde(default = "default_timezone")]
+    timezone: String,
 }
 
+fn default_timezone() -> String {
+    "UTC".into()
+}
 fn default_language() -> String {
     "en".into()
 }
@@ -175,12 +185,17 @@ pub fn parse_config(
         errors.append(&mut vocab_errors);
     }
     errors.extend(raw.newsletter.validate(text));
+    let zone = time_zone(&raw.timezone).map_err(|help| {
+        let span = find_key_line(text, "timezone").unwrap_or(0..0);
+        let message = format!("unknown time zone `{}`", raw.timezone);
+        errors.push(Diagnostic::at(CONFIG_FILE, text, span, message).with_help(help));
+    });
     for (key, message, help) in raw.images.problems() {
         let span = find_key_line(text, key).unwrap_or(0..0);
         errors.push(Diagnostic::at(CONFIG_FILE, text, span, message).with_help(help));
     }
-    match base_url {
-        Some((base_url, base_path)) if errors.is_empty() => Ok(Config {
+    match (base_url, zone) {
+        (Some((base_url, base_path)), Ok(zone)) if errors.is_empty() => Ok(Config {
             title: raw.title,
             base_url,
             base_path,
@@ -195,10 +210,31 @@ pub fn parse_config(
             feed: raw.feed,
             search: raw.search,
             images: raw.images,
+            zone,
             dev_server: false,
+            now: jiff::Timestamp::UNIX_EPOCH,
             vocabulary: raw.vocabulary,
         }),
         _ => Err(errors),
+    }
+}
+
+/// The IANA time zone of this name (from the bundled time-zone database), or
+/// the help for a name it does not know.
+fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
+    if let Ok(zone) = jiff::tz::db().get(name) {
+        return Ok(zone);
+    }
+    let known: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .collect();
+    match crate::diagnostic::closest(name, known.iter().map(String::as_str)) {
+        Some(best) => Err(format!("did you mean `{best}`?")),
+        None => Err(
+            "write an IANA time-zone name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\""
+                .into(),
+        ),
     }
 }
 

@@ -12,7 +12,7 @@ mod split;
 mod url_keys;
 mod validate;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -97,18 +97,26 @@ pub fn is_article_path(rel_path: &str) -> bool {
 pub type Parsed = Result<Arc<ParsedSource>, Vec<Diagnostic>>;
 
 /// Parses a source read from content/.
-pub fn parse_source(source: &SourceFile, vocab: &Vocabulary) -> Parsed {
+pub fn parse_source(source: &SourceFile, rules: Rules) -> Parsed {
     let rel = &source.rel_path;
     let display = format!("content/{rel}");
-    parse_front_matter(&display, rel, &source.bytes, is_article_path(rel), vocab).map(Arc::new)
+    parse_front_matter(&display, rel, &source.bytes, is_article_path(rel), rules).map(Arc::new)
+}
+
+/// What a source is judged by: the vocabulary of its tags and the time zone
+/// of its dates (site.toml's `timezone`).
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub vocab: &'a Vocabulary,
+    pub zone: &'a jiff::tz::TimeZone,
 }
 
 /// Parses every source, in parallel, keyed by content path.
-pub fn parse_all(sources: Vec<SourceFile>, vocab: &Vocabulary) -> Vec<(String, Parsed)> {
+pub fn parse_all(sources: Vec<SourceFile>, rules: Rules) -> Vec<(String, Parsed)> {
     sources
         .into_par_iter()
         .map(|s| {
-            let parsed = parse_source(&s, vocab);
+            let parsed = parse_source(&s, rules);
             (s.rel_path, parsed)
         })
         .collect()
@@ -119,17 +127,54 @@ pub fn parse_all(sources: Vec<SourceFile>, vocab: &Vocabulary) -> Vec<(String, P
 pub struct Sources {
     /// Sorted by content path, whichever way they were found (it shows in the sitemap).
     pub sources: Vec<Arc<ParsedSource>>,
-    /// Sources that failed to parse, or drafts left out: links to them are not
-    /// reported again.
-    pub unparsed: HashSet<String>,
+    /// Sources that take no part, and why: a link to one is judged by it.
+    pub absent: HashMap<String, Absent>,
+    /// Every page dated after the build's moment, soonest first, whether it
+    /// is published (`--future`, serve) or left out.
+    pub scheduled: Vec<Scheduled>,
     pub problems: Vec<Diagnostic>,
 }
 
+/// Why a source is not among the pages.
+#[derive(Debug, Clone)]
+pub enum Absent {
+    /// It could not be read; its problem is reported already.
+    Failed,
+    /// `draft: true`, built without `--drafts`.
+    Draft,
+    /// Dated after the build's moment: when it goes out ("Tuesday 8 December 2026, 07:00").
+    Scheduled(String),
+}
+
+/// A page that goes out later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    /// `content/articles/x.md`
+    pub file: String,
+    pub title: String,
+    /// Seconds since the epoch.
+    pub timestamp: i64,
+    /// "Tuesday 8 December 2026, 07:00", in the site's time zone.
+    pub when: String,
+}
+
+/// Which sources a build publishes.
+#[derive(Debug, Clone, Copy)]
+pub struct Publish {
+    pub drafts: bool,
+    /// Scheduled pages too (`--future`, and always under serve).
+    pub future: bool,
+    /// The build's moment, seconds since the epoch.
+    pub now: i64,
+}
+
 /// Sorts the parsed sources into those that take part (drafts only with
-/// `drafts`) and those that do not, gathering every problem.
+/// `drafts`, pages dated after `now` only with `future`) and those that do
+/// not, gathering every problem.
 pub fn gather<'a>(
     parsed: impl IntoIterator<Item = (&'a str, &'a Parsed)>,
-    drafts: bool,
+    publish: Publish,
+    zone: &jiff::tz::TimeZone,
 ) -> Sources {
     let mut out = Sources::default();
     for (rel, parsed) in parsed {
@@ -138,19 +183,38 @@ pub fn gather<'a>(
                 // A file that parsed with errors still takes part, so its
                 // links are checked too; the build fails on its problems.
                 out.problems.extend(s.problems.iter().cloned());
-                if s.meta.draft && !drafts {
-                    out.unparsed.insert(rel.to_string());
+                let later = s
+                    .meta
+                    .date
+                    .as_ref()
+                    .map(|d| d.timestamp)
+                    .filter(|&t| t > publish.now && !is_section_index(rel));
+                if let Some(t) = later {
+                    out.scheduled.push(Scheduled {
+                        file: s.display_path.clone(),
+                        title: s.meta.title.clone(),
+                        timestamp: t,
+                        when: moment_text(t, zone),
+                    });
+                }
+                if s.meta.draft && !publish.drafts {
+                    out.absent.insert(rel.to_string(), Absent::Draft);
+                } else if let Some(t) = later.filter(|_| !publish.future) {
+                    out.absent
+                        .insert(rel.to_string(), Absent::Scheduled(moment_text(t, zone)));
                 } else {
                     out.sources.push(Arc::clone(s));
                 }
             }
             Err(e) => {
-                out.unparsed.insert(rel.to_string());
+                out.absent.insert(rel.to_string(), Absent::Failed);
                 out.problems.extend(e.iter().cloned());
             }
         }
     }
     out.sources.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    out.scheduled
+        .sort_by(|a, b| (a.timestamp, &a.file).cmp(&(b.timestamp, &b.file)));
     out
 }
 
@@ -163,7 +227,7 @@ pub fn parse_front_matter(
     rel_path: &str,
     bytes: &[u8],
     is_article: bool,
-    vocab: &Vocabulary,
+    rules: Rules,
 ) -> Result<ParsedSource, Vec<Diagnostic>> {
     let text = decode::decode_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = split::split_front_matter(display_path, &text).map_err(|d| vec![d])?;
@@ -172,8 +236,9 @@ pub fn parse_front_matter(
         file: display_path,
         text: &text,
         front: split.front.clone(),
+        zone: rules.zone,
     };
-    let (meta, problems) = validate::validate(&frame, fields, is_article, vocab);
+    let (meta, problems) = validate::validate(&frame, fields, is_article, rules.vocab);
     Ok(ParsedSource {
         rel_path: rel_path.to_string(),
         display_path: display_path.to_string(),
@@ -184,34 +249,56 @@ pub fn parse_front_matter(
     })
 }
 
-/// Accepts `YYYY-MM-DD`, RFC 3339 (`2026-11-02T09:30:00Z`) and `YYYY-MM-DD HH:MM:SS` (as UTC).
-pub fn parse_date(value: &str) -> Option<PageDate> {
-    use time::format_description::well_known::Rfc3339;
-    use time::macros::format_description;
+/// Accepts `YYYY-MM-DD` (midnight in `zone`), RFC 3339 with an offset
+/// (`2026-11-02T09:30:00Z`, `…+01:00`) and a local time without one
+/// (`2026-11-02 09:30`, `2026-11-02T09:30:00`), which is read in `zone`, the
+/// site's time zone. The date shown is the date in `zone`.
+pub fn parse_date(value: &str, zone: &jiff::tz::TimeZone) -> Option<PageDate> {
     let value = value.trim();
-    let date_fmt = format_description!("[year]-[month]-[day]");
-    let instant = if value.len() == 10 {
-        time::Date::parse(value, date_fmt)
-            .ok()?
-            .midnight()
-            .assume_utc()
-    } else if let Ok(t) = time::OffsetDateTime::parse(value, &Rfc3339) {
-        t
+    let zoned = if value.len() == 10 {
+        let date: jiff::civil::Date = value.parse().ok()?;
+        date.to_zoned_datetime(zone.clone()).ok()?
+    } else if let Ok(instant) = value.parse::<jiff::Timestamp>() {
+        instant.to_zoned_datetime(zone.clone())
     } else {
-        let fmt = format_description!(
-            "[year]-[month]-[day][first [T][ ]][hour]:[minute][optional [:[second]]]"
-        );
-        time::PrimitiveDateTime::parse(value, fmt)
-            .ok()?
-            .assume_utc()
+        let local: jiff::civil::DateTime = value.parse().ok()?;
+        local.to_zoned_datetime(zone.clone()).ok()?
     };
-    let date = instant.date();
-    Some(PageDate {
-        iso_date: date.format(date_fmt).ok()?,
-        rfc3339: instant.format(&Rfc3339).ok()?,
-        display: format!("{} {} {}", date.day(), date.month(), date.year()),
-        timestamp: instant.unix_timestamp(),
-    })
+    Some(page_date(&zoned))
+}
+
+/// A moment as pages show and sort it.
+fn page_date(zoned: &jiff::ZonedDateTime) -> PageDate {
+    let date = zoned.date();
+    let rfc3339 = if zoned.offset().seconds() == 0 {
+        zoned.timestamp().to_string()
+    } else {
+        zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    };
+    PageDate {
+        iso_date: date.to_string(),
+        rfc3339,
+        display: format!("{} {} {}", date.day(), date.strftime("%B"), date.year()),
+        timestamp: zoned.timestamp().as_second(),
+    }
+}
+
+/// When a scheduled page goes out, for writers: "Tuesday 8 December 2026,
+/// 07:00 (Europe/Berlin)".
+pub fn moment_text(timestamp: i64, zone: &jiff::tz::TimeZone) -> String {
+    let name = zone.iana_name().unwrap_or("UTC");
+    format!("{} ({name})", local_moment(timestamp, zone))
+}
+
+/// "Tuesday 8 December 2026, 07:00", in `zone`.
+pub fn local_moment(timestamp: i64, zone: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_second(timestamp) {
+        Ok(t) => t
+            .to_zoned_datetime(zone.clone())
+            .strftime("%A %-d %B %Y, %H:%M")
+            .to_string(),
+        Err(_) => timestamp.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -226,7 +313,7 @@ mod tests {
             "articles/a.md",
             src.as_bytes(),
             true,
-            &default_vocabulary(),
+            utc_rules(&default_vocabulary()),
         )
         .and_then(|p| {
             if p.problems.is_empty() {
@@ -278,7 +365,7 @@ mod tests {
             "a.md",
             src.as_bytes(),
             true,
-            &default_vocabulary(),
+            utc_rules(&default_vocabulary()),
         )
         .unwrap();
         assert_eq!(p.meta.title, "Kept");
@@ -352,8 +439,14 @@ mod tests {
             assert!(parse(src).is_err(), "{src:?}");
         }
         assert!(
-            parse_front_matter("x", "x", &[0xff, 0xfe, 0x00], false, &default_vocabulary())
-                .is_err()
+            parse_front_matter(
+                "x",
+                "x",
+                &[0xff, 0xfe, 0x00],
+                false,
+                utc_rules(&default_vocabulary())
+            )
+            .is_err()
         );
     }
 
@@ -377,15 +470,56 @@ mod tests {
         }
     }
 
+    static UTC: jiff::tz::TimeZone = jiff::tz::TimeZone::UTC;
+
+    fn utc_rules(vocab: &Vocabulary) -> Rules<'_> {
+        Rules { vocab, zone: &UTC }
+    }
+
+    fn parse_date_utc(value: &str) -> Option<PageDate> {
+        parse_date(value, &jiff::tz::TimeZone::UTC)
+    }
+
+    #[test]
+    fn a_date_without_a_time_is_midnight_in_the_sites_time_zone() {
+        let berlin = jiff::tz::db().get("Europe/Berlin").unwrap();
+        let d = parse_date("2026-12-08", &berlin).unwrap();
+        assert_eq!(d.rfc3339, "2026-12-08T00:00:00+01:00");
+        assert_eq!(
+            d.timestamp,
+            parse_date_utc("2026-12-07T23:00:00Z").unwrap().timestamp
+        );
+        // A local time is read in the zone (summer time here); an offset wins.
+        assert_eq!(
+            parse_date("2026-07-01 09:30", &berlin).unwrap().rfc3339,
+            "2026-07-01T09:30:00+02:00"
+        );
+        let late = parse_date("2026-12-07T23:30:00Z", &berlin).unwrap();
+        assert_eq!(
+            (late.iso_date.as_str(), late.display.as_str()),
+            ("2026-12-08", "8 December 2026")
+        );
+        assert_eq!(
+            parse_date_utc("2026-11-02").unwrap().rfc3339,
+            "2026-11-02T00:00:00Z"
+        );
+        assert_eq!(
+            moment_text(late.timestamp, &berlin),
+            "Tuesday 8 December 2026, 00:30 (Europe/Berlin)"
+        );
+    }
+
     #[test]
     fn dates_are_validated() {
-        assert!(parse_date("2026-02-30").is_none());
-        assert!(parse_date("2026-13-01").is_none());
-        assert!(parse_date("yesterday").is_none());
+        assert!(parse_date_utc("2026-02-30").is_none());
+        assert!(parse_date_utc("2026-13-01").is_none());
+        assert!(parse_date_utc("yesterday").is_none());
         assert_eq!(
-            parse_date("2026-11-02T09:30:00+01:00").unwrap().iso_date,
+            parse_date_utc("2026-11-02T09:30:00+01:00")
+                .unwrap()
+                .iso_date,
             "2026-11-02"
         );
-        assert!(parse_date("2026-11-02 09:30").is_some());
+        assert!(parse_date_utc("2026-11-02 09:30").is_some());
     }
 }

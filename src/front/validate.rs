@@ -37,6 +37,8 @@ pub(super) struct Frame<'a> {
     pub(super) file: &'a str,
     pub(super) text: &'a str,
     pub(super) front: Range<usize>,
+    /// The site's time zone, for dates.
+    pub(super) zone: &'a jiff::tz::TimeZone,
 }
 
 impl Frame<'_> {
@@ -227,7 +229,7 @@ fn date(frame: &Frame, key: &str, value: Value) -> Checked<Option<PageDate>> {
             )]),
         };
     };
-    match parse_date(&written) {
+    match parse_date(&written, frame.zone) {
         Some(d) => Ok(Some(d)),
         None => Err(vec![frame.at(
             frame.value(key, &written),

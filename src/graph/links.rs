@@ -5,18 +5,20 @@
 use std::collections::{HashMap, HashSet};
 
 use super::*;
+use crate::front::Absent;
 use crate::markdown::InternalLink;
 
 /// One page's link edges (from, to) and link errors.
 type PageLinks = (Vec<(usize, usize)>, Vec<Diagnostic>);
 
 /// Second half: with bodies rendered, check every internal link and anchor, and
-/// order the articles. `unparsed` are sources that failed earlier (links to them
-/// are not reported again).
+/// order the articles. `absent` are sources that take no part: a link to one
+/// that failed earlier is not reported again; a link to a draft or a
+/// scheduled page is an error (it would be broken in the output).
 pub fn link_and_order(
     pages: Vec<Page>,
     assets: Vec<PlacedAsset>,
-    unparsed: &HashSet<String>,
+    absent: &HashMap<String, Absent>,
 ) -> (SiteGraph, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let targets = Targets {
@@ -27,7 +29,7 @@ pub fn link_and_order(
             .map(|(i, p)| (p.source.rel_path.as_str(), i))
             .collect(),
         assets: assets.iter().map(|a| a.asset.rel_path.as_str()).collect(),
-        unparsed,
+        absent,
         sorted: std::sync::OnceLock::new(),
     };
     // Each page's links are checked on their own, in parallel; the results
@@ -71,7 +73,7 @@ struct Targets<'p> {
     pages: &'p [Page],
     index: HashMap<&'p str, usize>,
     assets: HashSet<&'p str>,
-    unparsed: &'p HashSet<String>,
+    absent: &'p HashMap<String, Absent>,
     /// For "did you mean" only: sorted once, and only if a link is broken.
     sorted: std::sync::OnceLock<Vec<&'p str>>,
 }
@@ -100,7 +102,12 @@ impl Targets<'_> {
             let target_page = match &link.target {
                 None if link.resolved => Some(page),
                 None => continue, // a URL path (`/about/`); see the render stage
-                Some(t) if self.unparsed.contains(t) => continue,
+                Some(t) if self.absent.contains_key(t) => {
+                    if let Some(e) = unpublished_link(page, link, t, &self.absent[t]) {
+                        errors.push(e);
+                    }
+                    continue;
+                }
                 Some(t) => match self.index.get(t.as_str()) {
                     Some(&i) => {
                         if i != from {
@@ -152,6 +159,27 @@ impl Targets<'_> {
             help,
         )
     }
+}
+
+/// A link to a draft or a scheduled page: it would be broken in the output.
+fn unpublished_link(
+    page: &Page,
+    link: &InternalLink,
+    target: &str,
+    why: &Absent,
+) -> Option<Diagnostic> {
+    let (message, help) = match why {
+        Absent::Failed => return None,
+        Absent::Draft => (
+            format!("`{}` links to content/{target}, a draft that is not published", link.written),
+            "publish it (remove `draft: true`), remove the link, or build with --drafts to preview".to_string(),
+        ),
+        Absent::Scheduled(when) => (
+            format!("`{}` links to content/{target}, which is scheduled for {when} and not published yet", link.written),
+            "link to it once it is out, schedule this page after it, or build with --future to publish both now".to_string(),
+        ),
+    };
+    Some(link_error(page, link, message, help))
 }
 
 fn broken_anchor(page: &Page, link: &InternalLink, target: &Page, anchor: &str) -> Diagnostic {

@@ -93,6 +93,9 @@ pub struct JobData<'a> {
 
 /// The view of a job, under the name its template reads it by.
 #[derive(Serialize)]
+// One lives per job being rendered, briefly; boxing the page's view would
+// cost an allocation per page for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum JobView<'a> {
     /// `page`
     Page(PageView<'a>),

@@ -73,6 +73,9 @@ pub struct ServeOptions {
     pub port: u16,
     pub watch: bool,
     pub drafts: bool,
+    /// The moment banners are judged by; `None` is the clock (see
+    /// `BuildOptions::now`).
+    pub now: Option<jiff::Timestamp>,
     /// Open the site in the default browser (`$BROWSER` on Linux) once served.
     pub open: bool,
 }
@@ -160,6 +163,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         output: None,
         base_url: Some(base_url.clone()),
         drafts: opts.drafts,
+        future: true,
+        now: opts.now,
         dev_server: true,
     };
     let builders = thread_pools()?;

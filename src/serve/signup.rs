@@ -49,8 +49,9 @@ pub(super) async fn newsletter_signup(
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let received = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
+    let received = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map(|t| t.to_string())
         .unwrap_or_default();
     let line = serde_json::json!({ "email": email.trim(), "tags": tags, "page": page, "received": received }).to_string();
     let written = tokio::task::spawn_blocking(move || append_signup(&shared, &line)).await;

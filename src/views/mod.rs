@@ -87,6 +87,10 @@ pub struct PageView<'a> {
     pub checklists: Vec<ChecklistView<'a>>,
     /// The picture link previews show (`og:image`), for articles.
     pub share_card: Option<ShareCardView<'a>>,
+    /// Under `huddle serve` only: "Scheduled for Tuesday 8 December 2026,
+    /// 07:00" on a page dated later than now, "Draft: not published" on a
+    /// draft. Never set in a build.
+    pub banner: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -272,6 +276,31 @@ impl<'a> Views<'a> {
             breadcrumbs: self.breadcrumbs(p),
             checklists: self.checklists_of(p),
             share_card: self.share_card(i),
+            banner: self.banner(p),
+        }
+    }
+
+    /// What serve shows on a page a build would not publish (yet).
+    fn banner(&self, p: &Page) -> Option<String> {
+        let config = self.config;
+        if !config.dev_server {
+            return None;
+        }
+        let meta = &p.source.meta;
+        let later = meta.date.as_ref().filter(|d| {
+            d.timestamp > config.now.as_second() && p.kind == crate::graph::PageKind::Page
+        });
+        match later {
+            Some(d) if meta.draft => Some(format!(
+                "Draft, scheduled for {}: not published",
+                crate::front::local_moment(d.timestamp, &config.zone)
+            )),
+            Some(d) => Some(format!(
+                "Scheduled for {}",
+                crate::front::local_moment(d.timestamp, &config.zone)
+            )),
+            None if meta.draft => Some("Draft: not published".into()),
+            None => None,
         }
     }
 

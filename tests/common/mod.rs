@@ -208,9 +208,15 @@ impl Server {
     /// folder, as a writer runs it: inside the site folder with no `--root`,
     /// or with a relative one.
     pub fn start_in(cwd: &Path, args: &[&str]) -> Server {
+        Server::start_with_env(cwd, args, &[])
+    }
+
+    /// `start_in` with these environment variables set for the server.
+    pub fn start_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Process::new(env!("CARGO_BIN_EXE_huddle"))
             .args(["serve", "--watch", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(cwd)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

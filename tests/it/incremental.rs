@@ -27,8 +27,8 @@ fn options(site: &Site) -> huddle::BuildOptions {
 }
 
 /// A fresh full render, as `serve`'s first build makes it.
-fn fresh(site: &Site) -> Served {
-    let rendered = huddle::render_site(&options(site)).unwrap_or_else(|e| panic!("{e:?}"));
+fn fresh(opts: &huddle::BuildOptions) -> Served {
+    let rendered = huddle::render_site(opts).unwrap_or_else(|e| panic!("{e:?}"));
     rendered
         .files
         .iter()
@@ -37,6 +37,7 @@ fn fresh(site: &Site) -> Served {
 }
 
 struct Served2 {
+    opts: huddle::BuildOptions,
     session: Session,
     served: Served,
     /// Each call of the first-phase callback, with the files it got.
@@ -46,8 +47,13 @@ struct Served2 {
 
 impl Served2 {
     fn start(site: &Site) -> Self {
+        Served2::start_with(options(site))
+    }
+
+    fn start_with(opts: huddle::BuildOptions) -> Self {
         let mut s = Served2 {
-            session: Session::new(options(site)),
+            session: Session::new(opts.clone()),
+            opts,
             served: Served::new(),
             early: Vec::new(),
             rendered: 0,
@@ -89,8 +95,14 @@ impl Served2 {
         self.assert_matches(site, what);
     }
 
-    fn assert_matches(&self, site: &Site, after: &str) {
-        let expected = fresh(site);
+    /// The clock moves on (serve reads it at every rebuild).
+    fn set_now(&mut self, now: &str) {
+        self.opts.now = Some(now.parse().unwrap());
+        self.session.set_now(self.opts.now);
+    }
+
+    fn assert_matches(&self, _site: &Site, after: &str) {
+        let expected = fresh(&self.opts);
         let served: Vec<&String> = self.served.keys().collect();
         let wanted: Vec<&String> = expected.keys().collect();
         assert_eq!(served, wanted, "after {after}: the same files");
@@ -294,7 +306,7 @@ fn a_body_edit_shows_its_page_first_exactly_as_a_full_build_renders_it() {
     s.rebuild(c);
     // The express lane (the page alone), then the rebuild's first phase.
     assert_eq!(s.early.len(), 2, "two early answers: {:?}", s.early.len());
-    let expected = fresh(&site);
+    let expected = fresh(&options(&site));
     for answer in &s.early {
         assert_eq!(answer.len(), 1);
         let (path, bytes) = &answer[0];
@@ -614,4 +626,39 @@ fn picture_edits_add_up_to_a_fresh_build() {
     };
     p.push(site.path(&format!("{dir}/wall.jpg")));
     s.step(&site, Changes::Paths(p), "a picture and its use removed");
+}
+
+#[test]
+fn schedules_under_serve_add_up_to_a_fresh_build_as_dates_and_the_clock_move() {
+    let site = Site::fixture("tagged");
+    let mut opts = options(&site);
+    opts.now = Some("2026-12-08T06:00:00Z".parse().unwrap());
+    let mut s = Served2::start_with(opts);
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "date: 2026-01-01",
+        "date: 2026-12-08T09:00:00Z",
+    );
+    s.step(&site, c, "an article moved into the future");
+    let banner = "Scheduled for Tuesday 8 December 2026, 09:00";
+    let page = String::from_utf8_lossy(&s.served["articles/alpha/index.html"]).into_owned();
+    assert!(page.contains(banner), "{page}");
+    // Its time comes with no save at all: the banner goes at the next rebuild.
+    s.set_now("2026-12-08T09:00:01Z");
+    s.step(
+        &site,
+        paths(&site, &["content/articles/beta.md"]),
+        "the clock passing the date",
+    );
+    let page = String::from_utf8_lossy(&s.served["articles/alpha/index.html"]).into_owned();
+    assert!(!page.contains("preview-banner"), "published now: {page}");
+    let c = edit(
+        &site,
+        "content/articles/delta.md",
+        "level: reciprocal",
+        "level: reciprocal\ndraft: true",
+    );
+    s.step(&site, c, "a page made a draft (left out without --drafts)");
+    assert!(!s.served.contains_key("articles/delta/index.html"));
 }

@@ -18,5 +18,6 @@ mod links_resolve;
 mod newsletter;
 mod pictures;
 mod scaffold;
+mod schedule;
 mod serve;
 mod site_folder;

@@ -47,7 +47,7 @@ pub(super) fn express_page(
         rel_path: rel.clone(),
         bytes,
     };
-    let source = crate::front::parse_source(&source, &last.vocab).ok()?;
+    let source = crate::front::parse_source(&source, last.rules()).ok()?;
     if !source.problems.is_empty()
         || source.meta != old.source.meta
         || source.text == old.source.text

@@ -60,6 +60,8 @@ pub(super) struct Memo {
     pub(super) last_ok: bool,
     /// Everything must be rendered at the next successful run.
     pub(super) render_all: bool,
+    /// The files of the pages scheduled at the last run (their banners).
+    pub(super) scheduled: Vec<String>,
 }
 
 /// What the last successful render was made of.
@@ -77,6 +79,13 @@ pub(super) struct Last {
 }
 
 impl Last {
+    pub(super) fn rules(&self) -> crate::front::Rules<'_> {
+        crate::front::Rules {
+            vocab: &self.vocab,
+            zone: &self.config.zone,
+        }
+    }
+
     pub(super) fn new(
         graph: SiteGraph,
         urls: Arc<HashMap<String, String>>,
@@ -127,7 +136,7 @@ impl Memo {
         &mut self,
         root: &Path,
         changes: &Changes,
-        vocab: &Vocabulary,
+        rules: crate::front::Rules,
     ) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut map = match (self.content.take(), changes) {
@@ -137,7 +146,7 @@ impl Memo {
                 problems.extend(insert_loaded(
                     &mut map,
                     crate::load::load_content(root),
-                    vocab,
+                    rules,
                 ));
                 self.content = Some(map);
                 return problems;
@@ -161,7 +170,7 @@ impl Memo {
                     !(rel.is_empty() || *k == rel || k.starts_with(&prefix))
                         || present.contains(k.as_str())
                 });
-                problems.extend(insert_loaded(&mut map, loaded, vocab));
+                problems.extend(insert_loaded(&mut map, loaded, rules));
             }
         }
         self.content = Some(map);
@@ -237,7 +246,7 @@ impl Memo {
 fn insert_loaded(
     map: &mut BTreeMap<String, Entry>,
     loaded: crate::load::LoadedContent,
-    vocab: &Vocabulary,
+    rules: crate::front::Rules,
 ) -> Vec<Diagnostic> {
     let crate::load::LoadedContent {
         sources,
@@ -267,7 +276,7 @@ fn insert_loaded(
     let parsed: Vec<(String, Entry)> = changed
         .into_par_iter()
         .map(|(s, hash)| {
-            let parsed = crate::front::parse_source(&s, vocab);
+            let parsed = crate::front::parse_source(&s, rules);
             (s.rel_path, Entry::Source { hash, parsed })
         })
         .collect();

@@ -66,6 +66,12 @@ impl Session {
         &self.opts
     }
 
+    /// Fixes the moment the next rebuilds judge schedules by (`None`: the
+    /// clock, as serve runs). For tests of time passing under serve.
+    pub fn set_now(&mut self, now: Option<jiff::Timestamp>) {
+        self.opts.now = now;
+    }
+
     /// The pages of the last good rebuild to index (once).
     pub fn take_search(&mut self) -> Option<SearchBatch> {
         self.search.take()
@@ -111,9 +117,23 @@ impl Session {
         // Until this run succeeds, the last render is not what is served.
         memo.last_ok = false;
         let (cached_templates, template_files) = take_templates(memo, &root, &changes, &config);
-        let mut problems = memo.update_content(&root, &changes, &vocab);
-        let (sources, assets) = gather(memo, self.opts.drafts);
+        let mut problems = memo.update_content(
+            &root,
+            &changes,
+            front::Rules {
+                vocab: &vocab,
+                zone: &config.zone,
+            },
+        );
+        let (sources, assets) = gather(memo, pipeline::publish(&self.opts, &config), &config.zone);
         problems.extend(sources.problems);
+        // A page's banner says whether it is scheduled, which the clock
+        // changes without a save.
+        let scheduled: Vec<String> = sources.scheduled.iter().map(|s| s.file.clone()).collect();
+        if memo.scheduled != scheduled {
+            memo.render_all = true;
+            memo.scheduled = scheduled;
+        }
         timer.mark("front matter");
         let (placement, same_urls) = memo.assign_urls(sources.sources, assets, &config);
         problems.extend(placement.errors);
@@ -122,7 +142,7 @@ impl Session {
         let text_words = pipeline::search_words(&config, true);
         let stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words, &pictures);
         timer.mark("markdown");
-        let (site, link_errors) = graph::link_and_order(pages, assets, &sources.unparsed);
+        let (site, link_errors) = graph::link_and_order(pages, assets, &sources.absent);
         problems.extend(link_errors);
         let compiled = compile_templates(memo, cached_templates, template_files, &mut problems);
         let Some(mut templates) = compiled else {
@@ -196,6 +216,7 @@ impl Session {
             rendered,
             warnings: problems,
             images,
+            scheduled: sources.scheduled,
         })
     }
 
@@ -205,7 +226,7 @@ impl Session {
         // their bytes are the settings' stamp.
         let site_toml = std::fs::read(self.opts.root.join(crate::config::CONFIG_FILE)).ok();
         let o = &self.opts;
-        let settings = stamp_of(&(site_toml, &o.base_url, o.drafts, o.dev_server));
+        let settings = stamp_of(&(site_toml, &o.base_url, o.drafts, o.future, o.dev_server));
         if self.memo.settings != Some(settings) {
             self.memo.reset();
             self.memo.settings = Some(settings);
@@ -254,7 +275,11 @@ fn lists_and_cards(
 }
 
 /// The content table's sources (as `front::gather` sorts them) and assets.
-fn gather(memo: &Memo, drafts: bool) -> (Sources, Vec<load::AssetFile>) {
+fn gather(
+    memo: &Memo,
+    publish: front::Publish,
+    zone: &jiff::tz::TimeZone,
+) -> (Sources, Vec<load::AssetFile>) {
     let Some(content) = memo.content.as_ref() else {
         return Default::default();
     };
@@ -262,7 +287,7 @@ fn gather(memo: &Memo, drafts: bool) -> (Sources, Vec<load::AssetFile>) {
         Entry::Source { parsed, .. } => Some((k.as_str(), parsed)),
         Entry::Asset(_) => None,
     });
-    let sources = front::gather(parsed, drafts);
+    let sources = front::gather(parsed, publish, zone);
     let assets = content
         .values()
         .filter_map(|e| match e {
