@@ -1,9 +1,11 @@
-//! The machine-read outputs: Atom feeds (the site's and one per level), the
-//! sitemap, robots.txt, and the redirect pages of `aliases`. Builds their
-//! template data; `render` renders them with the theme's atom.xml,
-//! sitemap.xml, robots.txt and alias.html.
+//! The machine-read outputs: Atom and RSS 2.0 feeds (the site's and one per
+//! level, each with the articles' full HTML, every URL absolute, for feed
+//! readers and RSS-to-email tools), the sitemap, robots.txt, and the redirect
+//! pages of `aliases`. Builds their template data; `render` renders them with
+//! the theme's atom.xml, rss.xml, sitemap.xml, robots.txt and alias.html.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 
 use serde::Serialize;
 
@@ -11,19 +13,50 @@ use crate::graph::{Page, PageKind};
 use crate::views::Views;
 use crate::vocab::TaxonomyKind;
 
+/// The two feed formats: the same entries, two templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedFormat {
+    Atom,
+    Rss,
+}
+
+impl FeedFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Rss => "rss.xml",
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct EntryView<'a> {
     pub title: &'a str,
     pub permalink: String,
     pub published: &'a str,
     pub updated: &'a str,
-    pub summary: &'a str,
-    /// The article's HTML, or empty with `content = "summary"`.
+    /// The same moments as RFC 2822, for RSS (`Tue, 08 Dec 2026 07:00:00 +0100`).
+    pub published_rfc2822: String,
+    pub updated_rfc2822: String,
+    /// The summary's HTML, every URL absolute.
+    pub summary: String,
+    /// The article's HTML, every URL absolute, or empty with `content = "summary"`.
     pub content: &'a str,
+    /// The level's, attitudes' and practices' slugs.
     pub categories: Vec<&'a str>,
+    /// The same terms with `term` (slug), `label` (name) and `scheme` (the
+    /// taxonomy's absolute URL).
+    pub terms: Vec<CategoryView<'a>>,
     /// The featured image, for an enclosure link: absolute URL, MIME type,
     /// size in bytes, and its alt text.
     pub image: Option<FeedImageView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CategoryView<'a> {
+    pub term: &'a str,
+    pub label: &'a str,
+    pub scheme: String,
 }
 
 #[derive(Serialize)]
@@ -31,6 +64,8 @@ pub struct FeedImageView<'a> {
     pub url: String,
     pub mime: &'static str,
     pub length: u64,
+    pub width: u32,
+    pub height: u32,
     pub alt: &'a str,
 }
 
@@ -42,8 +77,9 @@ pub struct FeedView<'a> {
     /// The page it belongs to (home, or the level's page).
     pub alternate: String,
     /// The newest entry's update time, RFC 3339 (a fixed date for an empty feed,
-    /// so an unchanged site gives an unchanged feed).
+    /// so an unchanged site gives an unchanged feed), and as RFC 2822.
     pub updated: String,
+    pub updated_rfc2822: String,
     pub author: &'a str,
     pub entries: Vec<EntryView<'a>>,
 }
@@ -69,10 +105,12 @@ fn updated_of(p: &Page) -> Option<&str> {
         .map(|d| d.rfc3339.as_str())
 }
 
-/// The site feed (`level` None) or a level's feed: its output path and data.
+/// The site feed (`level` None) or a level's feed, in `format`: its output
+/// path and data. `bodies` are the entries' HTML, with absolute URLs.
 pub fn feed<'a>(
     views: &Views<'a>,
     level: Option<usize>,
+    format: FeedFormat,
     bodies: &'a HashMap<usize, String>,
 ) -> (String, FeedView<'a>) {
     let graph = views.graph;
@@ -82,12 +120,12 @@ pub fn feed<'a>(
     };
     let (path, page_path, title) = match level.and_then(|l| views.vocab.levels.get(l)) {
         Some(l) => (
-            format!("levels/{}/atom.xml", l.slug),
+            format!("levels/{}/{}", l.slug, format.file_name()),
             format!("levels/{}/", l.slug),
             format!("{} — {}", views.config.title, l.name),
         ),
         None => (
-            "atom.xml".to_string(),
+            format.file_name().to_string(),
             String::new(),
             views.config.title.clone(),
         ),
@@ -98,37 +136,31 @@ pub fn feed<'a>(
         .map(|&i| {
             let p: &'a Page = &graph.pages[i];
             let meta = &p.source.meta;
-            let tags = &meta.tags;
-            let mut categories: Vec<&str> = tags
-                .level
-                .map(|l| views.vocab.levels[l.0].slug.as_str())
-                .into_iter()
-                .collect();
-            categories.extend(
-                tags.attitudes
-                    .iter()
-                    .map(|t| views.vocab.attitudes[t.0].slug.as_str()),
-            );
-            categories.extend(
-                tags.practices
-                    .iter()
-                    .map(|t| views.vocab.practices[t.0].slug.as_str()),
-            );
+            let permalink = views.permalink(&p.path);
+            let page_url = url::Url::parse(&permalink).ok();
+            let published = meta.date.as_ref().map_or(EPOCH, |d| d.rfc3339.as_str());
+            let updated = updated_of(p).unwrap_or(EPOCH);
+            let terms = categories(views, &meta.tags);
             EntryView {
                 title: &meta.title,
-                permalink: views.permalink(&p.path),
-                published: meta
-                    .date
-                    .as_ref()
-                    .map_or("1970-01-01T00:00:00Z", |d| d.rfc3339.as_str()),
-                updated: updated_of(p).unwrap_or("1970-01-01T00:00:00Z"),
-                summary: &p.body.summary_html,
+                published,
+                updated,
+                published_rfc2822: rfc2822(published),
+                updated_rfc2822: rfc2822(updated),
+                summary: match &page_url {
+                    Some(u) => crate::html_urls::absolute_urls(&p.body.summary_html, u),
+                    None => p.body.summary_html.clone(),
+                },
+                permalink,
                 content: bodies.get(&i).map_or("", String::as_str),
-                categories,
+                categories: terms.iter().map(|t| t.term).collect(),
+                terms,
                 image: p.body.featured.as_ref().map(|pic| FeedImageView {
                     url: views.permalink(pic.original.as_str()),
                     mime: pic.format.mime(),
                     length: pic.bytes,
+                    width: pic.width,
+                    height: pic.height,
                     alt: meta.image.as_ref().map_or("", |i| i.alt.as_str()),
                 }),
             }
@@ -136,19 +168,59 @@ pub fn feed<'a>(
         .collect();
     let updated = entries
         .iter()
-        .map(|e| e.updated)
-        .max()
-        .unwrap_or("1970-01-01T00:00:00Z")
+        .max_by_key(|e| jiff::Timestamp::from_str(e.updated).ok())
+        .map_or(EPOCH, |e| e.updated)
         .to_string();
     let view = FeedView {
         title,
         url: views.permalink(&path),
         alternate: views.permalink(&page_path),
+        updated_rfc2822: rfc2822(&updated),
         updated,
         author: &views.config.author,
         entries,
     };
     (path, view)
+}
+
+const EPOCH: &str = "1970-01-01T00:00:00Z";
+
+/// An RFC 3339 moment (as pages carry it) as RFC 2822, in its own offset.
+fn rfc2822(rfc3339: &str) -> String {
+    let parsed = jiff::Timestamp::from_str(rfc3339).ok().and_then(|t| {
+        // The offset is the written local time's distance from the instant.
+        let local: jiff::civil::DateTime = rfc3339.get(..19)?.parse().ok()?;
+        let as_utc = local.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?;
+        let seconds = as_utc.timestamp().as_second() - t.as_second();
+        let offset = jiff::tz::Offset::from_seconds(i32::try_from(seconds).ok()?).ok()?;
+        let zoned = t.to_zoned_datetime(jiff::tz::TimeZone::fixed(offset));
+        jiff::fmt::rfc2822::to_string(&zoned).ok()
+    });
+    parsed.unwrap_or_else(|| "Thu, 01 Jan 1970 00:00:00 +0000".into())
+}
+
+/// A page's level, attitudes and practices as feed categories.
+fn categories<'a>(views: &Views<'a>, tags: &crate::front::Tags) -> Vec<CategoryView<'a>> {
+    let vocab = views.vocab;
+    let mut out = Vec::new();
+    let mut push = |kind: TaxonomyKind, t: usize| {
+        let (slug, name) = vocab.term_slug_and_name(kind, t);
+        out.push(CategoryView {
+            term: slug,
+            label: name,
+            scheme: views.permalink(&format!("{}/", kind.plural())),
+        });
+    };
+    if let Some(l) = tags.level {
+        push(TaxonomyKind::Level, l.0);
+    }
+    for t in &tags.attitudes {
+        push(TaxonomyKind::Attitude, t.0);
+    }
+    for t in &tags.practices {
+        push(TaxonomyKind::Practice, t.0);
+    }
+    out
 }
 
 /// Which articles' bodies the feeds need (each at most once).

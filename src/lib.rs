@@ -29,6 +29,7 @@ pub mod diagnostic;
 mod feeds;
 mod front;
 mod graph;
+mod html_urls;
 mod images;
 mod load;
 mod markdown;

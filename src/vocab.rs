@@ -214,6 +214,14 @@ impl Vocabulary {
         }
     }
 
+    /// A term's slug and display name.
+    pub fn term_slug_and_name(&self, kind: TaxonomyKind, t: usize) -> (&str, &str) {
+        match kind {
+            TaxonomyKind::Level => (&self.levels[t].slug, &self.levels[t].name),
+            k => (&self.terms(k)[t].slug, &self.terms(k)[t].name),
+        }
+    }
+
     pub fn attitude(&self, value: &str) -> Result<TermId, String> {
         find_term(&self.attitudes, value, "attitude")
     }

@@ -22,26 +22,10 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec
             &mut errors,
             &mut warnings,
         );
+        // A theme copied before these templates existed still builds.
+        add_built_in(&mut by_name, |name| ADDED_LATER.contains(&name));
     } else if theme == "default" {
-        if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
-            for file in embedded_files(dir) {
-                let name = file
-                    .path()
-                    .strip_prefix("templates")
-                    .unwrap_or(file.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = String::from_utf8_lossy(file.contents()).into_owned();
-                by_name.insert(
-                    name.clone(),
-                    TemplateFile {
-                        display_path: format!("(built-in default theme) templates/{name}"),
-                        name,
-                        text,
-                    },
-                );
-            }
-        }
+        add_built_in(&mut by_name, |_| true);
     } else {
         errors.push(
             Diagnostic::file_error(
@@ -62,6 +46,42 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec
         Ok(by_name.into_values().collect())
     } else {
         Err(errors)
+    }
+}
+
+/// Templates the default theme gained after themes were first copied out of
+/// it (machine-read outputs a theme rarely restyles): a theme without them
+/// uses the built-in ones.
+const ADDED_LATER: &[&str] = &["rss.xml"];
+
+/// The built-in default theme's templates that `wanted` picks and `into`
+/// does not have yet.
+fn add_built_in(
+    into: &mut std::collections::BTreeMap<String, TemplateFile>,
+    wanted: impl Fn(&str) -> bool,
+) {
+    let Some(dir) = DEFAULT_THEME.get_dir("templates") else {
+        return;
+    };
+    for file in embedded_files(dir) {
+        let name = file
+            .path()
+            .strip_prefix("templates")
+            .unwrap_or(file.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !wanted(&name) || into.contains_key(&name) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(file.contents()).into_owned();
+        into.insert(
+            name.clone(),
+            TemplateFile {
+                display_path: format!("(built-in default theme) templates/{name}"),
+                name,
+                text,
+            },
+        );
     }
 }
 

@@ -21,8 +21,8 @@ pub enum Job {
     Checklists,
     Search,
     Newsletter,
-    /// The site's feed (None) or a level's.
-    Feed(Option<usize>),
+    /// The site's feed (None) or a level's, in one format.
+    Feed(Option<usize>, crate::feeds::FeedFormat),
     Sitemap,
     Robots,
     /// Index into the alias list.
@@ -44,8 +44,8 @@ pub(super) fn job_path(
         Job::Checklists => "checklists/index.html".into(),
         Job::Search => "search/index.html".into(),
         Job::Newsletter => "newsletter/index.html".into(),
-        Job::Feed(None) => "atom.xml".into(),
-        Job::Feed(Some(l)) => format!("levels/{}/atom.xml", vocab.levels[l].slug),
+        Job::Feed(None, f) => f.file_name().into(),
+        Job::Feed(Some(l), f) => format!("levels/{}/{}", vocab.levels[l].slug, f.file_name()),
         Job::Sitemap => "sitemap.xml".into(),
         Job::Robots => "robots.txt".into(),
         Job::Alias(a) => aliases[a].0.clone(),
@@ -73,7 +73,7 @@ pub(super) fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
         Job::Checklists => "checklists.html",
         Job::Search => "search.html",
         Job::Newsletter => "newsletter.html",
-        Job::Feed(_) => "atom.xml",
+        Job::Feed(_, f) => f.file_name(),
         Job::Sitemap => "sitemap.xml",
         Job::Robots => "robots.txt",
         Job::Alias(_) => "alias.html",

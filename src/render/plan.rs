@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::jobs::{JobData, JobView, job_path, page_data};
 use super::*;
-use crate::feeds::AliasView;
+use crate::feeds::{AliasView, FeedFormat};
 use crate::graph::sections;
 use crate::views::{LinkView, Listed};
 use crate::vocab::TaxonomyKind;
@@ -75,9 +75,17 @@ impl<'a> Plan<'a> {
         if let Some(dup) = crate::first_duplicate(&plan.all_paths()) {
             return Err(vec![crate::duplicate_output(&dup)]);
         }
+        // Feeds are read away from the site: their HTML has absolute URLs.
         plan.feed_bodies = crate::feeds::feed_members(&plan.views)
-            .into_iter()
-            .map(|i| (i, plan.body(i, false).into_owned()))
+            .into_par_iter()
+            .map(|i| {
+                let permalink = plan.views.permalink(&graph.pages[i].path);
+                let body = plan.body(i, false);
+                match url::Url::parse(&permalink) {
+                    Ok(page) => (i, crate::html_urls::absolute_urls(&body, &page)),
+                    Err(_) => (i, body.into_owned()),
+                }
+            })
             .collect();
         Ok(plan)
     }
@@ -188,8 +196,8 @@ impl<'a> Plan<'a> {
                 let view = JobView::Checklists(views.checklists_page());
                 f(&at("checklists/", template, view))
             }
-            Job::Feed(level) => {
-                let (page_path, feed) = crate::feeds::feed(views, level, &self.feed_bodies);
+            Job::Feed(level, format) => {
+                let (page_path, feed) = crate::feeds::feed(views, level, format, &self.feed_bodies);
                 f(&at(&page_path, template, JobView::Feed(feed)))
             }
             Job::Sitemap => {
@@ -249,8 +257,10 @@ fn list_jobs(input: &RenderInput, aliases: usize) -> Vec<Job> {
     if config.search.enabled {
         jobs.push(Job::Search);
     }
-    jobs.push(Job::Feed(None));
-    jobs.extend((0..vocab.levels.len()).map(|l| Job::Feed(Some(l))));
+    for format in [FeedFormat::Atom, FeedFormat::Rss] {
+        jobs.push(Job::Feed(None, format));
+        jobs.extend((0..vocab.levels.len()).map(|l| Job::Feed(Some(l), format)));
+    }
     jobs.push(Job::Sitemap);
     jobs.push(Job::Robots);
     jobs.extend((0..aliases).map(Job::Alias));

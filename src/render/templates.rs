@@ -55,6 +55,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "newsletter.html",
         "search.html",
         "atom.xml",
+        "rss.xml",
         "sitemap.xml",
         "robots.txt",
         "alias.html",

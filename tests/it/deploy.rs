@@ -238,3 +238,84 @@ fn the_sample_home_page_weighs_under_100_kb_with_its_css_and_scripts() {
     let total: usize = fetched.iter().map(|(_, s)| s).sum();
     assert!(total < 100 * 1024, "{total} bytes: {fetched:?}");
 }
+
+#[test]
+fn rss_feed_carries_full_html_with_absolute_urls_categories_and_the_featured_image() {
+    let site = Site::fixture("tagged");
+    site.write(
+        "content/articles/delta/photo.jpg",
+        crate::pictures::jpeg(800, 600),
+    );
+    let delta = std::fs::read_to_string(site.path("content/articles/delta.md")).unwrap();
+    site.remove("content/articles/delta.md");
+    site.write(
+        "content/articles/delta/index.md",
+        delta
+            .replacen(
+                "level: reciprocal\n",
+                "level: reciprocal\nimage: photo.jpg\nimage_alt: A team at a whiteboard\n",
+                1,
+            )
+            .replace("](alpha.md", "](../alpha.md")
+            .replace("](beta.md", "](../beta.md"),
+    );
+    site.build();
+    let channel = rss::Channel::read_from(site.output("rss.xml").as_bytes())
+        .unwrap_or_else(|e| panic!("rss.xml is not RSS: {e}"));
+    let titles: Vec<&str> = channel.items().iter().filter_map(|i| i.title()).collect();
+    let atom = feed(&site, "atom.xml");
+    let atom_titles: Vec<&str> = atom.entries().iter().map(|e| e.title().as_str()).collect();
+    assert_eq!(titles, atom_titles, "both feeds list the same articles");
+    assert_eq!(channel.link(), "https://tagged.example.org/");
+    for item in channel.items() {
+        assert!(
+            item.link()
+                .unwrap()
+                .starts_with("https://tagged.example.org/articles/")
+        );
+        assert!(item.pub_date().is_some_and(|d| d.contains("2026")));
+        let html = item.content().expect("full HTML in content:encoded");
+        assert!(
+            !html.contains("href=\"/") && !html.contains("src=\"/"),
+            "{html}"
+        );
+    }
+    let gamma = channel
+        .items()
+        .iter()
+        .find(|i| i.title() == Some("Gamma reciprocal"))
+        .unwrap();
+    assert!(
+        gamma
+            .content()
+            .unwrap()
+            .contains("href=\"https://tagged.example.org/articles/alpha/#listening-first\""),
+        "{:?}",
+        gamma.content()
+    );
+    assert!(
+        gamma.categories().iter().any(|c| c.name() == "Reciprocal"
+            && c.domain() == Some("https://tagged.example.org/levels/"))
+    );
+    let with_image = channel
+        .items()
+        .iter()
+        .find(|i| i.title() == Some("Delta reciprocal"))
+        .unwrap();
+    let enclosure = with_image.enclosure().expect("the featured image");
+    assert_eq!(enclosure.mime_type(), "image/jpeg");
+    assert!(
+        enclosure
+            .url()
+            .starts_with("https://tagged.example.org/articles/delta/")
+    );
+    // The level feeds come in RSS too.
+    let level =
+        rss::Channel::read_from(site.output("levels/reciprocal/rss.xml").as_bytes()).unwrap();
+    assert!(
+        level
+            .items()
+            .iter()
+            .all(|i| i.title() != Some("Alpha pooled"))
+    );
+}

@@ -14,7 +14,7 @@ fn photo(w: u32, h: u32) -> RgbImage {
     })
 }
 
-fn jpeg(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
         .write_image(photo(w, h).as_raw(), w, h, image::ExtendedColorType::Rgb8)

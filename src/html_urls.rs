@@ -1,0 +1,121 @@
+//! Rendered HTML for readers outside the site: every URL made absolute
+//! (feeds and newsletter emails are read where `/articles/x/` means
+//! nothing), and a page's HTML turned into what email clients show
+//! (`<picture>` to its plain `<img>`). A streaming rewriter (lol_html) does
+//! the parsing; this module only says what to change. It does not check links.
+
+use lol_html::html_content::Element;
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+/// `html` with every `href`, `src`, `srcset` and `poster` resolved against
+/// `page`, the absolute URL of the page it belongs to. URLs that are already
+/// absolute (`https:`, `mailto:`) stay as written; so does HTML that cannot
+/// be rewritten (it is the site's own output, so that does not happen).
+pub fn absolute_urls(html: &str, page: &url::Url) -> String {
+    rewrite(html, page, false)
+}
+
+/// `absolute_urls`, and each `<picture>` reduced to its `<img>` (email clients
+/// ignore `<source>`; the `<img>` is the JPEG or PNG fallback with its size).
+#[allow(dead_code)] // the newsletter issues use it (next commit)
+pub fn for_email(html: &str, page: &url::Url) -> String {
+    rewrite(html, page, true)
+}
+
+fn rewrite(html: &str, page: &url::Url, email: bool) -> String {
+    let absolute = |el: &mut Element| {
+        for name in ["href", "src", "poster"] {
+            if let Some(v) = el.get_attribute(name) {
+                let _ = el.set_attribute(name, &resolve(&v, page));
+            }
+        }
+        if let Some(v) = el.get_attribute("srcset") {
+            let _ = el.set_attribute("srcset", &resolve_srcset(&v, page));
+        }
+        Ok(())
+    };
+    let mut settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[href], [src], [srcset], [poster]", absolute));
+    if email {
+        settings = settings
+            .append_element_content_handler(element!("picture", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("source", |el| {
+                el.remove();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("img", |el| {
+                el.remove_attribute("srcset");
+                el.remove_attribute("sizes");
+                el.remove_attribute("loading");
+                el.remove_attribute("decoding");
+                Ok(())
+            }));
+    }
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+/// One URL resolved against the page (fragments and queries kept).
+fn resolve(value: &str, page: &url::Url) -> String {
+    match page.join(value.trim()) {
+        Ok(u) => u.to_string(),
+        Err(_) => value.to_string(),
+    }
+}
+
+/// `a.webp 480w, b.webp 960w`: each candidate's URL resolved, its descriptor kept.
+fn resolve_srcset(value: &str, page: &url::Url) -> String {
+    value
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            match candidate.split_once(char::is_whitespace) {
+                Some((u, descriptor)) => format!("{} {}", resolve(u, page), descriptor.trim()),
+                None => resolve(candidate, page),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> url::Url {
+        url::Url::parse("https://coach.example.org/articles/a/").unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_url_becomes_absolute() {
+        let html = r##"<p><a href="/articles/b/#x">b</a> <a href="photo.jpg">p</a> <a href="#fn1">1</a> <a href="mailto:c@example.org">m</a> <a href="https://other.example/">o</a></p><picture><source srcset="/a/p-480.webp 480w, /a/p-960.webp 960w" type="image/webp"><img src="p-960.jpg" width="960" height="640" alt="A &quot;room&quot;"></picture>"##;
+        let out = absolute_urls(html, &page());
+        for url in [
+            r#"href="https://coach.example.org/articles/b/#x""#,
+            r#"href="https://coach.example.org/articles/a/photo.jpg""#,
+            r#"href="https://coach.example.org/articles/a/#fn1""#,
+            r#"href="mailto:c@example.org""#,
+            r#"href="https://other.example/""#,
+            r#"srcset="https://coach.example.org/a/p-480.webp 480w, https://coach.example.org/a/p-960.webp 960w""#,
+            r#"src="https://coach.example.org/articles/a/p-960.jpg""#,
+        ] {
+            assert!(out.contains(url), "{url} in {out}");
+        }
+        assert!(
+            out.contains("alt=\"A &quot;room&quot;\""),
+            "attributes stay escaped: {out}"
+        );
+    }
+
+    #[test]
+    fn for_email_a_picture_is_its_sized_img() {
+        let html = r#"<figure><picture><source srcset="/a/p.webp 480w" type="image/webp"><img src="/a/p.jpg" srcset="/a/p.jpg 480w" sizes="100vw" width="480" height="320" alt="Room" loading="lazy"></picture></figure>"#;
+        let out = for_email(html, &page());
+        assert_eq!(
+            out,
+            r#"<figure><img src="https://coach.example.org/a/p.jpg" width="480" height="320" alt="Room"></figure>"#
+        );
+    }
+}
