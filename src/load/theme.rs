@@ -64,12 +64,7 @@ fn add_built_in(
         return;
     };
     for file in embedded_files(dir) {
-        let name = file
-            .path()
-            .strip_prefix("templates")
-            .unwrap_or(file.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = embedded_name(file, "templates");
         if !wanted(&name) || into.contains_key(&name) {
             continue;
         }
@@ -83,6 +78,15 @@ fn add_built_in(
             },
         );
     }
+}
+
+/// A built-in theme file's path below its folder (`templates`, `static`), with `/`.
+fn embedded_name(file: &include_dir::File, folder: &str) -> String {
+    file.path()
+        .strip_prefix(folder)
+        .unwrap_or(file.path())
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 fn read_template_dir(
@@ -136,12 +140,7 @@ pub fn load_static(root: &Path, theme: &str) -> Vec<StaticFile> {
         && let Some(dir) = DEFAULT_THEME.get_dir("static")
     {
         for file in embedded_files(dir) {
-            let rel_path = file
-                .path()
-                .strip_prefix("static")
-                .unwrap_or(file.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel_path = embedded_name(file, "static");
             by_path.insert(
                 rel_path.clone(),
                 StaticFile {
