@@ -294,6 +294,12 @@ pub fn sitemap(views: &Views, newsletter: bool) -> Vec<SitemapEntry> {
             lastmod: None,
         });
     }
+    if let Some((newest_issue, _)) = graph.issues.first() {
+        entries.push(SitemapEntry {
+            loc: views.permalink("newsletter/archive/"),
+            lastmod: updated_of(&graph.pages[*newest_issue]).map(|d| d[..10].to_string()),
+        });
+    }
     entries
 }
 

@@ -12,17 +12,21 @@ use lol_html::{RewriteStrSettings, element, rewrite_str};
 /// absolute (`https:`, `mailto:`) stay as written; so does HTML that cannot
 /// be rewritten (it is the site's own output, so that does not happen).
 pub fn absolute_urls(html: &str, page: &url::Url) -> String {
-    rewrite(html, page, false)
+    rewrite(html, page, None)
 }
 
 /// `absolute_urls`, and each `<picture>` reduced to its `<img>` (email clients
-/// ignore `<source>`; the `<img>` is the JPEG or PNG fallback with its size).
-#[allow(dead_code)] // the newsletter issues use it (next commit)
-pub fn for_email(html: &str, page: &url::Url) -> String {
-    rewrite(html, page, true)
+/// ignore `<source>`; the `<img>` is the JPEG or PNG fallback with its size),
+/// shown at most `column` pixels wide. What only works on the site (the
+/// checklists' buttons and boxes, scripts, forms) is left out.
+pub fn for_email(html: &str, page: &url::Url, column: u32) -> String {
+    rewrite(html, page, Some(column))
 }
 
-fn rewrite(html: &str, page: &url::Url, email: bool) -> String {
+/// Links in email text: the theme's link colour, underlined.
+pub const EMAIL_LINK_STYLE: &str = "color:#1a4d8f;text-decoration:underline;";
+
+fn rewrite(html: &str, page: &url::Url, email: Option<u32>) -> String {
     let absolute = |el: &mut Element| {
         for name in ["href", "src", "poster"] {
             if let Some(v) = el.get_attribute(name) {
@@ -36,7 +40,7 @@ fn rewrite(html: &str, page: &url::Url, email: bool) -> String {
     };
     let mut settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("[href], [src], [srcset], [poster]", absolute));
-    if email {
+    if let Some(column) = email {
         settings = settings
             .append_element_content_handler(element!("picture", |el| {
                 el.remove_and_keep_content();
@@ -46,11 +50,31 @@ fn rewrite(html: &str, page: &url::Url, email: bool) -> String {
                 el.remove();
                 Ok(())
             }))
-            .append_element_content_handler(element!("img", |el| {
+            .append_element_content_handler(element!("script, style, form, button, input", |el| {
+                el.remove();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("a[href]", |el| {
+                // Clients in dark mode would pick their own link colour,
+                // which is unreadable on the email's light background.
+                if !el.has_attribute("style") {
+                    let _ = el.set_attribute("style", EMAIL_LINK_STYLE);
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("img", move |el| {
                 el.remove_attribute("srcset");
                 el.remove_attribute("sizes");
                 el.remove_attribute("loading");
                 el.remove_attribute("decoding");
+                let size = |name: &str| el.get_attribute(name)?.parse::<u32>().ok();
+                if let (Some(w), Some(h)) = (size("width"), size("height")) {
+                    let (w, h) = crate::views::fit(w, h, column);
+                    let _ = el.set_attribute("width", &w.to_string());
+                    let _ = el.set_attribute("height", &h.to_string());
+                }
+                let _ =
+                    el.set_attribute("style", "display:block;max-width:100%;height:auto;border:0");
                 Ok(())
             }));
     }
@@ -111,11 +135,11 @@ mod tests {
 
     #[test]
     fn for_email_a_picture_is_its_sized_img() {
-        let html = r#"<figure><picture><source srcset="/a/p.webp 480w" type="image/webp"><img src="/a/p.jpg" srcset="/a/p.jpg 480w" sizes="100vw" width="480" height="320" alt="Room" loading="lazy"></picture></figure>"#;
-        let out = for_email(html, &page());
+        let html = r#"<figure><picture><source srcset="/a/p.webp 480w" type="image/webp"><img src="/a/p.jpg" srcset="/a/p.jpg 480w" sizes="100vw" width="960" height="640" alt="Room" loading="lazy"></picture></figure><button type="button">Reset</button>"#;
+        let out = for_email(html, &page(), 480);
         assert_eq!(
             out,
-            r#"<figure><img src="https://coach.example.org/a/p.jpg" width="480" height="320" alt="Room"></figure>"#
+            r#"<figure><img src="https://coach.example.org/a/p.jpg" width="480" height="320" alt="Room" style="display:block;max-width:100%;height:auto;border:0"></figure>"#
         );
     }
 }

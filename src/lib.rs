@@ -138,6 +138,8 @@ pub struct RenderedSite {
     /// The articles dated after the build's `now`, soonest first (left out
     /// unless `future` or serve).
     pub scheduled: Vec<Scheduled>,
+    /// Each newsletter issue's email files (output paths), newest issue first.
+    pub emails: Vec<String>,
 }
 
 pub use front::Scheduled;
@@ -150,6 +152,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     pub images: ImagesReport,
     pub scheduled: Vec<Scheduled>,
+    /// Each newsletter issue's email files, as paths in the output folder.
+    pub emails: Vec<String>,
 }
 
 /// The outcome of a successful check.
@@ -225,6 +229,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         warnings: site.warnings,
         images: site.images,
         scheduled: site.scheduled,
+        emails: site.emails,
     })
 }
 

@@ -34,6 +34,19 @@ struct SiteArgs {
 }
 
 #[derive(Subcommand)]
+enum NewsletterCommand {
+    /// Write content/newsletter/<today>.md, listing the articles published since the last issue
+    New {
+        /// List the articles published since this date (YYYY-MM-DD) instead
+        #[arg(long)]
+        since: Option<String>,
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder, for deployment
     Build {
@@ -91,6 +104,11 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Newsletter issues: `huddle newsletter new` writes the next one
+    Newsletter {
+        #[command(subcommand)]
+        action: NewsletterCommand,
+    },
     /// Create a new site in DIR that builds at once
     Init {
         /// The folder to create
@@ -142,6 +160,7 @@ fn main() -> ExitCode {
                     r.write.written, r.write.unchanged, r.write.removed
                 );
                 print_scheduled(&r.scheduled, future);
+                print_emails(&r.emails);
             })
         }
         Command::Check { site, future } => {
@@ -194,6 +213,27 @@ fn main() -> ExitCode {
             scaffold::new_article(&root, &article, &today)
                 .map(|p| eprintln!("created {}", p.display()))
         }
+        Command::Newsletter {
+            action: NewsletterCommand::New { since, root },
+        } => {
+            let now = now.unwrap_or_else(jiff::Timestamp::now);
+            scaffold::new_issue(&root, since.as_deref(), now).map(|issue| {
+                eprintln!("created {}", issue.path.display());
+                let n = issue.articles.len();
+                let when = match &issue.since {
+                    Some(d) => format!("published since {d}"),
+                    None => "the newest, for a first issue".into(),
+                };
+                eprintln!(
+                    "it lists {n} article{} ({when}):",
+                    if n == 1 { "" } else { "s" }
+                );
+                for (title, file) in &issue.articles {
+                    eprintln!("  {title}  (content/{file})");
+                }
+                eprintln!("write its subject and intro, then huddle build makes its web version and email files");
+            })
+        }
         Command::Init { dir } => scaffold::init_site(&dir, &today).map(|()| {
             eprintln!(
                 "created a new site in {}; build it with: cd {} && huddle build",
@@ -240,6 +280,18 @@ fn fixed_now() -> Result<Option<jiff::Timestamp>, String> {
             )
         }),
         _ => Ok(None),
+    }
+}
+
+/// The newsletter issues' email files, one issue a line, newest first: the
+/// coach pastes or uploads one into the mailing-list service.
+fn print_emails(emails: &[String]) {
+    if emails.is_empty() {
+        return;
+    }
+    eprintln!("newsletter emails (paste or upload one into your mailing-list service):");
+    for issue in emails.chunks(3) {
+        eprintln!("  {}", issue.join("  "));
     }
 }
 

@@ -19,27 +19,10 @@ use crate::{config, front, graph, images, load, render, search, taxonomy};
 pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<Diagnostic>> {
     let mut timer = StageTimer::from_env();
     let (config, vocab) = settings(opts)?;
-    let loaded = load::load_content(&opts.root);
-    let mut problems = loaded.warnings;
-    let mut parsed = front::parse_all(
-        loaded.sources,
-        front::Rules {
-            vocab: &vocab,
-            zone: &config.zone,
-        },
-    );
-    parsed.extend(unreadable(loaded.unreadable));
-    let sources = front::gather(
-        parsed.iter().map(|(k, p)| (k.as_str(), p)),
-        publish(opts, &config),
-        &config.zone,
-    );
-    // Its sources are shared with the pages now; holding them here too would
-    // keep every source's text alive through the render (see `take_bodies`).
-    drop(parsed);
+    let (sources, assets, mut problems) = read_sources(opts, &config, &vocab);
     problems.extend(sources.problems);
     timer.mark("front matter");
-    let placement = graph::assign_urls(sources.sources, loaded.assets, &config);
+    let placement = graph::assign_urls(sources.sources, assets, &config);
     problems.extend(placement.errors);
     let static_files = load::load_static(&opts.root, &config.theme);
     let pictures = Pictures::survey(&opts.root, &placement.assets, &static_files, &config);
@@ -82,6 +65,10 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         .map_err(|e| [e, std::mem::take(&mut problems)].concat())?;
     timer.mark("rendered");
     let pages = site.pages.len();
+    let emails = (0..site.issues.len())
+        .flat_map(|n| render::EmailPart::ALL.map(|part| render::email_path(&site, n, part)))
+        .map(|p| p.as_str().to_string())
+        .collect();
     with_index(rendered, pending_index, problems).map(|(files, all_paths, rendered, warnings)| {
         RenderedSite {
             files,
@@ -91,8 +78,36 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
             warnings,
             images,
             scheduled: sources.scheduled,
+            emails,
         }
     })
+}
+
+/// Load and front: the sources this build publishes (with their problems),
+/// the assets beside them, and the loader's warnings.
+pub(crate) fn read_sources(
+    opts: &BuildOptions,
+    config: &Config,
+    vocab: &Vocabulary,
+) -> (front::Sources, Vec<load::AssetFile>, Vec<Diagnostic>) {
+    let loaded = load::load_content(&opts.root);
+    let mut parsed = front::parse_all(
+        loaded.sources,
+        front::Rules {
+            vocab,
+            zone: &config.zone,
+        },
+    );
+    parsed.extend(unreadable(loaded.unreadable));
+    let sources = front::gather(
+        parsed.iter().map(|(k, p)| (k.as_str(), p)),
+        publish(opts, config),
+        &config.zone,
+    );
+    // Its sources are shared with the pages now; holding them here too would
+    // keep every source's text alive through the render (see `take_bodies`).
+    drop(parsed);
+    (sources, loaded.assets, loaded.warnings)
 }
 
 /// Which sources this build publishes: serve shows scheduled pages (with a

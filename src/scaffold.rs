@@ -1,5 +1,7 @@
-//! `huddle new` (a new article with valid front matter) and `huddle init` (a new
-//! site that builds at once). They write only new files and never overwrite.
+//! `huddle new` (a new article with valid front matter), `huddle newsletter
+//! new` (the next newsletter issue, listing what was published since the
+//! last) and `huddle init` (a new site that builds at once). They write only
+//! new files and never overwrite.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -93,6 +95,158 @@ pub fn new_article(
     );
     write_new(&path, &text).map_err(|d| vec![d])?;
     Ok(path)
+}
+
+/// What `huddle newsletter new` wrote.
+#[derive(Debug)]
+pub struct NewIssue {
+    pub path: PathBuf,
+    /// The articles it lists, newest first: (title, file under content/).
+    pub articles: Vec<(String, String)>,
+    /// Since when they were published: `--since`, else the last issue's
+    /// date; `None` for a first issue (the newest articles).
+    pub since: Option<String>,
+}
+
+/// How many articles a first issue lists (there is no last issue to count from).
+const FIRST_ISSUE_ARTICLES: usize = 5;
+
+/// Writes `content/newsletter/<today>.md`: a subject and preheader to
+/// fill in, an intro to write, and the articles published since the last
+/// issue (or since `since`, a date), newest first, that no issue featured
+/// yet. "Published" is as a build at `now` publishes: no drafts, nothing
+/// scheduled later.
+pub fn new_issue(
+    root: &Path,
+    since: Option<&str>,
+    now: jiff::Timestamp,
+) -> Result<NewIssue, Vec<Diagnostic>> {
+    let mut opts = crate::BuildOptions::new(root);
+    opts.now = Some(now);
+    let opts = opts.resolved()?;
+    let (config, vocab) = crate::pipeline::settings(&opts)?;
+    let since = match since {
+        Some(text) => match crate::front::parse_date(text, &config.zone) {
+            Some(d) => Some(d),
+            None => {
+                return Err(vec![
+                    Diagnostic::flag_error("--since", format!("`{text}` is not a date"))
+                        .with_help("write it as YYYY-MM-DD, e.g. --since 2026-11-06"),
+                ]);
+            }
+        },
+        None => None,
+    };
+    let (sources, _, _) = crate::pipeline::read_sources(&opts, &config, &vocab);
+    let errors: Vec<Diagnostic> = sources
+        .problems
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let issues: Vec<_> = sources
+        .sources
+        .iter()
+        .filter(|s| s.meta.issue.is_some())
+        .collect();
+    let featured: std::collections::HashSet<String> = issues
+        .iter()
+        .flat_map(|s| {
+            let dir = s.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+            let written = s.meta.issue.iter().flat_map(|i| &i.articles);
+            written.map(move |a| content_path(dir, &a.written))
+        })
+        .collect();
+    let last = issues
+        .iter()
+        .filter_map(|s| s.meta.date.clone())
+        .max_by_key(|d| d.timestamp);
+    let from = since.or(last);
+    let mut articles: Vec<_> = sources
+        .sources
+        .iter()
+        .filter(|s| crate::front::is_article_path(&s.rel_path) && s.meta.issue.is_none())
+        .filter_map(|s| Some((s.meta.date.as_ref()?.timestamp, s)))
+        .filter(|(t, _)| from.as_ref().is_none_or(|f| *t >= f.timestamp))
+        .filter(|(_, s)| !featured.contains(&s.rel_path))
+        .collect();
+    articles.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.rel_path.cmp(&b.1.rel_path)));
+    if from.is_none() {
+        articles.truncate(FIRST_ISSUE_ARTICLES);
+    }
+    let today = now.to_zoned_datetime(config.zone.clone()).date();
+    let rel = format!("content/newsletter/{today}.md");
+    let path = opts.root.join(&rel);
+    if path.exists() {
+        return Err(vec![
+            Diagnostic::file_error(
+                rel,
+                "today's newsletter issue already exists; huddle newsletter new never overwrites",
+            )
+            .with_help("edit that file, or rename it (its date stays in its front matter) and run the command again"),
+        ]);
+    }
+    let display = crate::front::parse_date(&today.to_string(), &config.zone)
+        .map_or_else(|| today.to_string(), |d| d.display);
+    let since_text = from.as_ref().map(|d| d.display.clone());
+    let list_comment = match &since_text {
+        Some(d) => format!("published since {d}"),
+        None => format!("the newest {FIRST_ISSUE_ARTICLES} (this is the first issue)"),
+    };
+    let mut text = format!(
+        "---\nsubject: {}\ndate: {today}\n# The line email clients show after the subject.\npreheader: \"\"\n# The articles {list_comment}, newest first: reorder or remove\n# lines as you like. Each is checked like a link.\narticles:",
+        yaml_string(&format!("{}: {display}", config.title)),
+    );
+    if articles.is_empty() {
+        text.push_str(" []\n");
+    } else {
+        text.push('\n');
+        for (_, s) in &articles {
+            text.push_str(&format!(
+                "  - \"@/{}\"  # {}\n",
+                s.rel_path,
+                s.meta.title.replace('\n', " ")
+            ));
+        }
+    }
+    text.push_str("---\n\nHello,\n\nwrite a few sentences for your readers here: what you noticed these\nweeks, and why the articles below are worth their time. The articles\nfollow this text, in the order listed above, with their summaries.\n\nUntil next time,\n");
+    text.push_str(if config.author.is_empty() {
+        &config.title
+    } else {
+        &config.author
+    });
+    text.push('\n');
+    write_new(&path, &text).map_err(|d| vec![d])?;
+    Ok(NewIssue {
+        path,
+        articles: articles
+            .iter()
+            .map(|(_, s)| (s.meta.title.clone(), s.rel_path.clone()))
+            .collect(),
+        since: since_text,
+    })
+}
+
+/// An article as an issue lists it (`@/articles/x.md`, or relative to the
+/// issue's folder `dir`) as its path under content/.
+fn content_path(dir: &str, written: &str) -> String {
+    let written = written.split(['#', '?']).next().unwrap_or_default();
+    let (mut parts, rest): (Vec<&str>, &str) = match written.strip_prefix("@/") {
+        Some(rest) => (Vec::new(), rest),
+        None => (dir.split('/').filter(|p| !p.is_empty()).collect(), written),
+    };
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// A YAML double-quoted string.

@@ -712,3 +712,134 @@ fn a_phone_downloads_a_small_variant_of_a_big_photo_and_nothing_larger() {
         "{current}"
     );
 }
+
+/// A viewport `width` px wide (desktop metrics), and light or dark mode.
+fn emulate(tab: &Tab, width: u32, dark: bool) {
+    use headless_chrome::protocol::cdp::Emulation;
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height: 900,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("viewport");
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: None,
+        features: Some(vec![Emulation::MediaFeature {
+            name: "prefers-color-scheme".into(),
+            value: if dark { "dark" } else { "light" }.into(),
+        }]),
+    })
+    .expect("color scheme");
+}
+
+/// The lowest contrast ratio between any text of the page and the
+/// background it is drawn on (the nearest ancestor's that is not
+/// transparent), as WCAG computes it.
+const LOWEST_CONTRAST: &str = r#"(() => {
+  const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return rgb(getComputedStyle(document.documentElement).backgroundColor || 'rgb(255,255,255)');
+  };
+  let lowest = 21;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el.getClientRects().length || el.closest('[style*="display:none"]')) continue;
+    const a = lum(rgb(getComputedStyle(el).color).slice(0, 3)), b = lum(background(el));
+    lowest = Math.min(lowest, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+  }
+  return String(lowest);
+})()"#;
+
+#[test]
+fn a_newsletter_email_reads_well_at_600_px_on_a_phone_and_in_dark_mode() {
+    let site = Site::fixture("basic");
+    let articles = ["first", "second"];
+    for (n, slug) in articles.iter().enumerate() {
+        site.write(
+            &format!("content/articles/{slug}/index.md"),
+            format!(
+                "---\ntitle: The {slug} piece\ndate: 2026-06-0{}\nlevel: pooled\nimage: photo.jpg\nimage_alt: A photo for the {slug} piece\n---\n\nWhat the {slug} piece is about.\n",
+                n + 1
+            ),
+        );
+        site.write(
+            &format!("content/articles/{slug}/photo.jpg"),
+            common::jpeg(2400, 1600),
+        );
+    }
+    site.write(
+        "content/newsletter/2026-06-05.md",
+        "---\nsubject: June notes\ndate: 2026-06-05\npreheader: Two pieces\narticles: [\"@/articles/first/index.md\", \"@/articles/second/index.md\"]\n---\n\nHello, a [longer note](../articles/first/index.md) this time.\n",
+    );
+    // Served at the URL the email's absolute links point to, so its
+    // pictures really load.
+    let base = serve(site.path("public"));
+    site.build_with(|o| o.base_url = Some(format!("{base}/")));
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    for (width, dark) in [(600, false), (600, true), (375, false)] {
+        emulate(&tab, width, dark);
+        tab.navigate_to(&format!("{base}/newsletter/2026-06-05/email.html"))
+            .expect("navigate")
+            .wait_until_navigated()
+            .expect("loaded");
+        wait_until("the pictures decoded", || {
+            let done = text_of(
+                &tab,
+                "String(document.images.length === 2 && [...document.images].every(i => i.complete && i.naturalWidth > 0))",
+            );
+            if done == "true" { Ok(()) } else { Err(done) }
+        });
+        let titles = text_of(
+            &tab,
+            "JSON.stringify([...document.querySelectorAll('h3 a')].map(a => [a.textContent, a.href]))",
+        );
+        assert_eq!(
+            titles,
+            format!(
+                "[[\"The first piece\",\"{base}/articles/first/\"],[\"The second piece\",\"{base}/articles/second/\"]]"
+            ),
+            "every featured title is a link to its article"
+        );
+        let overflow = text_of(
+            &tab,
+            "String(document.documentElement.scrollWidth > document.documentElement.clientWidth)",
+        );
+        assert_eq!(overflow, "false", "nothing wider than {width} px");
+        let widest = text_of(
+            &tab,
+            "String(Math.max(...[...document.images].map(i => i.getBoundingClientRect().width)))",
+        );
+        let widest: f64 = widest.parse().expect("a width");
+        assert!(
+            widest <= 552.0 && widest > 200.0,
+            "pictures fit the column: {widest}"
+        );
+        let contrast: f64 = text_of(&tab, LOWEST_CONTRAST).parse().expect("a ratio");
+        assert!(
+            contrast >= 4.5,
+            "all text readable at {width} px (dark: {dark}): contrast {contrast}"
+        );
+    }
+}

@@ -85,6 +85,9 @@ pub struct NewsletterConfig {
     /// `custom` only: the endpoint answers cross-origin requests (CORS), so the
     /// page may post in the background and show the answer.
     pub cors: bool,
+    /// The unsubscribe link written into newsletter emails; empty: the
+    /// provider's placeholder (see `Provider::unsubscribe_placeholder`).
+    pub unsubscribe_url: String,
 }
 
 impl Default for NewsletterConfig {
@@ -104,11 +107,34 @@ impl Default for NewsletterConfig {
             honeypot_field: String::new(),
             tag_field: String::new(),
             cors: false,
+            unsubscribe_url: String::new(),
+        }
+    }
+}
+
+impl Provider {
+    /// What the provider replaces, in an email it sends, with each reader's
+    /// own unsubscribe link (Buttondown and Kit: a template variable;
+    /// Mailchimp: a merge tag). Other services: Buttondown's form, which
+    /// most tools that take pasted HTML understand; set `unsubscribe_url`
+    /// for yours.
+    pub fn unsubscribe_placeholder(self) -> &'static str {
+        match self {
+            Provider::Mailchimp => "*|UNSUB|*",
+            _ => "{{ unsubscribe_url }}",
         }
     }
 }
 
 impl NewsletterConfig {
+    /// The unsubscribe link for emails: `unsubscribe_url`, else the provider's placeholder.
+    pub fn unsubscribe(&self) -> &str {
+        match self.unsubscribe_url.trim() {
+            "" => self.provider.unsubscribe_placeholder(),
+            url => url,
+        }
+    }
+
     /// Checks the settings; `text` is site.toml's text, for positions.
     pub fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let mut errors = Vec::new();

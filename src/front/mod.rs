@@ -7,6 +7,7 @@
 
 mod decode;
 mod fields;
+mod issue;
 mod spans;
 mod split;
 mod url_keys;
@@ -20,6 +21,8 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
 use crate::vocab::{LevelId, TermId, Vocabulary};
+
+pub use issue::{IssueMeta, is_newsletter_issue};
 
 /// A validated date: what templates show and what lists sort by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +59,8 @@ pub struct PageMeta {
     /// The featured image (`image`, `image_alt`).
     pub image: Option<FrontImage>,
     pub extra: serde_json::Value,
+    /// A newsletter issue's subject, preheader and articles (content/newsletter/).
+    pub issue: Option<IssueMeta>,
 }
 
 /// A featured image as front matter names it.
@@ -237,6 +242,7 @@ pub fn parse_front_matter(
         text: &text,
         front: split.front.clone(),
         zone: rules.zone,
+        is_issue: is_newsletter_issue(rel_path),
     };
     let (meta, problems) = validate::validate(&frame, fields, is_article, rules.vocab);
     Ok(ParsedSource {
@@ -468,6 +474,51 @@ mod tests {
             let errs = parse(&src).unwrap_err();
             assert_eq!(errs[0].line, 5, "{slug}");
         }
+    }
+
+    fn parse_issue(src: &str) -> ParsedSource {
+        parse_front_matter(
+            "content/newsletter/2026-11-06.md",
+            "newsletter/2026-11-06.md",
+            src.as_bytes(),
+            false,
+            utc_rules(&default_vocabulary()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_newsletter_issue_has_a_subject_preheader_and_articles() {
+        let src = "---\nsubject: Three questions\ndate: 2026-11-06\npreheader: Before Friday\narticles:\n  - \"@/articles/a.md\"\n  - ../articles/b.md\n---\nHello";
+        let p = parse_issue(src);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.meta.title, "Three questions");
+        let issue = p.meta.issue.unwrap();
+        assert_eq!(issue.preheader, "Before Friday");
+        let written: Vec<&str> = issue.articles.iter().map(|a| a.written.as_str()).collect();
+        assert_eq!(written, ["@/articles/a.md", "../articles/b.md"]);
+        // Each article points at its own line, for link errors.
+        assert_eq!(&src[issue.articles[1].span.clone()], "../articles/b.md");
+    }
+
+    #[test]
+    fn an_issue_needs_a_subject_and_a_date_and_its_keys_stay_in_issues() {
+        let p = parse_issue("---\npreheader: x\n---\n");
+        let messages: Vec<&str> = p.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "this newsletter issue has no `subject`",
+                "this newsletter issue has no `date`"
+            ]
+        );
+        let errs =
+            parse("---\ntitle: A\ndate: 2026-01-01\nlevel: pooled\nsubject: B\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, 5);
+        assert_eq!(
+            errs[0].message,
+            "`subject` belongs to newsletter issues only"
+        );
     }
 
     static UTC: jiff::tz::TimeZone = jiff::tz::TimeZone::UTC;

@@ -9,6 +9,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::fields::Field;
+use super::issue;
 use super::spans::{key_span, value_span, value_start_span};
 use super::url_keys::{aliases, slug};
 use super::{FrontImage, PageDate, PageMeta, Tags, parse_date};
@@ -39,6 +40,9 @@ pub(super) struct Frame<'a> {
     pub(super) front: Range<usize>,
     /// The site's time zone, for dates.
     pub(super) zone: &'a jiff::tz::TimeZone,
+    /// A newsletter issue (content/newsletter/): `subject`, `preheader` and
+    /// `articles` are its keys, and it needs a date.
+    pub(super) is_issue: bool,
 }
 
 impl Frame<'_> {
@@ -81,6 +85,7 @@ pub(super) fn validate(
         aliases: Vec::new(),
         image: None,
         extra: Value::Object(Default::default()),
+        issue: None,
     };
     let mut image_alt: Option<String> = None;
     let mut errors = Vec::new();
@@ -139,6 +144,10 @@ pub(super) fn validate(
                 }
                 Ok(())
             }
+            k if issue::ISSUE_KEYS.contains(&k) && frame.is_issue => {
+                issue::field(frame, k, value, &mut meta)
+            }
+            k if issue::ISSUE_KEYS.contains(&k) => Err(vec![issue::misplaced(frame, k)]),
             _ => Err(vec![unknown_key(frame, &key)]),
         };
         if let Err(mut e) = found {
@@ -148,7 +157,16 @@ pub(super) fn validate(
             errors.append(&mut e);
         }
     }
-    if !wrong_title {
+    if frame.is_issue {
+        errors.extend(issue::settle(frame, &mut meta));
+        if !seen_date {
+            errors.push(frame.at(
+                None,
+                "this newsletter issue has no `date`".into(),
+                "add a line such as `date: 2026-11-06` (the day it is sent; its web version is published then)",
+            ));
+        }
+    } else if !wrong_title {
         errors.extend(missing_title(frame, &meta));
     }
     errors.extend(featured_alt(frame, &mut meta, image_alt));

@@ -57,12 +57,14 @@ pub fn link_and_order(
         .filter(|(_, p)| p.kind != PageKind::Page)
         .map(|(i, p)| (p.section_dir.clone(), i))
         .collect();
+    let issues = targets.issues();
     let graph = SiteGraph {
         pages,
         assets,
         articles,
         section_pages,
         link_edges: edges,
+        issues,
     };
     (graph, errors)
 }
@@ -79,6 +81,29 @@ struct Targets<'p> {
 }
 
 impl Targets<'_> {
+    /// The newsletter issues, newest first, with the pages each features
+    /// (the links of its front matter, which come before its body).
+    fn issues(&self) -> Vec<(usize, Vec<usize>)> {
+        let mut issues: Vec<(usize, Vec<usize>)> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.source.meta.issue.is_some() && p.kind == PageKind::Page)
+            .map(|(i, p)| {
+                let featured = p
+                    .body
+                    .links
+                    .iter()
+                    .filter(|l| l.span.end <= p.source.body_start)
+                    .filter_map(|l| self.index.get(l.target.as_deref()?).copied())
+                    .collect();
+                (i, featured)
+            })
+            .collect();
+        issues.sort_by(|a, b| newest_first(&self.pages[a.0], &self.pages[b.0]));
+        issues
+    }
+
     /// Page `from`'s link edges and broken links and anchors.
     fn check(&self, from: usize, page: &Page) -> PageLinks {
         let mut edges = Vec::new();
@@ -110,7 +135,7 @@ impl Targets<'_> {
                 }
                 Some(t) => match self.index.get(t.as_str()) {
                     Some(&i) => {
-                        if i != from {
+                        if i != from && page.source.meta.issue.is_none() {
                             edges.push((from, i));
                         }
                         Some(&self.pages[i])

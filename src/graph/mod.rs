@@ -85,6 +85,10 @@ pub fn render_bodies(
                         &mut out,
                     );
                 }
+                for article in source.meta.issue.iter().flat_map(|i| &i.articles) {
+                    let span = article.span.clone();
+                    crate::markdown::front_matter_link(&article.written, span, &ctx, &mut out);
+                }
                 Arc::new(out)
             }
         };
@@ -104,8 +108,12 @@ pub struct SiteGraph {
     pub articles: Vec<usize>,
     /// Section folder (`articles`; `` for home) → index of its section page.
     pub section_pages: HashMap<String, usize>,
-    /// Every body link from one page to another: (from, to), by page index.
+    /// Every body link from one page to another: (from, to), by page index
+    /// (a newsletter issue's are left out: it is no backlink).
     pub link_edges: Vec<(usize, usize)>,
+    /// Newsletter issues, newest first, each with the pages it features in
+    /// its order (`articles:` in its front matter).
+    pub issues: Vec<(usize, Vec<usize>)>,
 }
 
 /// Dated pages newest first, then undated by title; ties by path so order is stable.

@@ -52,7 +52,13 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec
 /// Templates the default theme gained after themes were first copied out of
 /// it (machine-read outputs a theme rarely restyles): a theme without them
 /// uses the built-in ones.
-const ADDED_LATER: &[&str] = &["rss.xml"];
+const ADDED_LATER: &[&str] = &[
+    "rss.xml",
+    "newsletter_archive.html",
+    "newsletter_email.html",
+    "newsletter_email.txt",
+    "newsletter_email.md",
+];
 
 /// The built-in default theme's templates that `wanted` picks and `into`
 /// does not have yet.

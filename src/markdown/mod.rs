@@ -103,6 +103,25 @@ pub struct LinkContext<'a> {
     pub images: Option<&'a crate::images::ImageTable>,
 }
 
+/// A link written outside the body (a newsletter issue's `articles`),
+/// resolved like a body link and checked with them. A URL to another site,
+/// or a path that climbs out of content/, is a problem at `span`.
+pub fn front_matter_link(
+    written: &str,
+    span: Range<usize>,
+    ctx: &LinkContext,
+    out: &mut RenderedBody,
+) {
+    match classify_link(written, ctx, span.clone()) {
+        Some(link) if link.target.is_some() => out.links.push(link),
+        _ => out.problems.push(BodyProblem::error(
+            span,
+            format!("`{written}` is not an article of this site"),
+            "list each article by its file, from content/ (`@/articles/x.md`) or relative to this file",
+        )),
+    }
+}
+
 pub const MORE_MARKER: &str = "<!-- more -->";
 
 fn options() -> Options {

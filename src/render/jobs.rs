@@ -7,8 +7,49 @@ use serde::Serialize;
 use super::templates::render_one;
 use super::*;
 use crate::feeds::{AliasView, FeedView, SitemapEntry};
-use crate::views::{ChecklistsPageView, PageView, SectionView, TaxonomyView, TermView};
+use crate::views::{
+    ArchiveView, ChecklistsPageView, EmailView, PageView, SectionView, TaxonomyView, TermView,
+};
 use crate::vocab::TaxonomyKind;
+
+/// The three files of a newsletter issue's email, next to its web version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailPart {
+    Html,
+    Text,
+    Markdown,
+}
+
+impl EmailPart {
+    pub const ALL: [EmailPart; 3] = [EmailPart::Html, EmailPart::Text, EmailPart::Markdown];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            EmailPart::Html => "email.html",
+            EmailPart::Text => "email.txt",
+            EmailPart::Markdown => "email.md",
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            EmailPart::Html => "newsletter_email.html",
+            EmailPart::Text => "newsletter_email.txt",
+            EmailPart::Markdown => "newsletter_email.md",
+        }
+    }
+}
+
+/// Where issue `n`'s email file `part` goes: beside its web version.
+pub fn email_path(graph: &SiteGraph, n: usize, part: EmailPart) -> OutputPath {
+    let page = graph.pages[graph.issues[n].0].output_file();
+    let dir = page.as_str().rsplit_once('/').map_or("", |(d, _)| d);
+    OutputPath::new(if dir.is_empty() {
+        part.file_name().to_string()
+    } else {
+        format!("{dir}/{}", part.file_name())
+    })
+}
 
 /// One output file to render.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +62,10 @@ pub enum Job {
     Checklists,
     Search,
     Newsletter,
+    /// /newsletter/archive/: every issue.
+    IssueArchive,
+    /// Issue n (its place in `graph.issues`) as one of its email files.
+    Email(usize, EmailPart),
     /// The site's feed (None) or a level's, in one format.
     Feed(Option<usize>, crate::feeds::FeedFormat),
     Sitemap,
@@ -44,6 +89,8 @@ pub(super) fn job_path(
         Job::Checklists => "checklists/index.html".into(),
         Job::Search => "search/index.html".into(),
         Job::Newsletter => "newsletter/index.html".into(),
+        Job::IssueArchive => "newsletter/archive/index.html".into(),
+        Job::Email(n, part) => return email_path(graph, n, part),
         Job::Feed(None, f) => f.file_name().into(),
         Job::Feed(Some(l), f) => format!("levels/{}/{}", vocab.levels[l].slug, f.file_name()),
         Job::Sitemap => "sitemap.xml".into(),
@@ -73,6 +120,8 @@ pub(super) fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
         Job::Checklists => "checklists.html",
         Job::Search => "search.html",
         Job::Newsletter => "newsletter.html",
+        Job::IssueArchive => "newsletter_archive.html",
+        Job::Email(_, part) => part.template(),
         Job::Feed(_, f) => f.file_name(),
         Job::Sitemap => "sitemap.xml",
         Job::Robots => "robots.txt",
@@ -113,7 +162,11 @@ pub enum JobView<'a> {
     Sitemap(Vec<SitemapEntry>),
     /// `alias`
     Alias(&'a AliasView<'a>),
-    /// Only the globals (search, newsletter, robots.txt, 404).
+    /// `archive` (the newsletter page and the archive of issues)
+    Archive(ArchiveView),
+    /// `email`
+    Email(EmailView<'a>),
+    /// Only the globals (search, robots.txt, 404).
     Plain,
 }
 
@@ -150,6 +203,8 @@ impl<'a> JobData<'a> {
             JobView::Feed(feed) => ctx.insert("feed", feed),
             JobView::Sitemap(entries) => ctx.insert("entries", entries),
             JobView::Alias(alias) => ctx.insert("alias", alias),
+            JobView::Archive(archive) => ctx.insert("archive", archive),
+            JobView::Email(email) => ctx.insert("email", email),
             JobView::Plain => {}
         }
         ctx

@@ -27,7 +27,7 @@ mod templates;
 
 pub use crate::paths::{OutputContent, OutputFile};
 pub use cards::share_cards;
-pub use jobs::Job;
+pub use jobs::{EmailPart, Job, email_path};
 pub use plan::Plan;
 pub use templates::{Templates, compile_templates};
 

@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::jobs::{JobData, JobView, job_path, page_data};
+use super::jobs::{EmailPart, JobData, JobView, job_path, page_data};
 use super::*;
 use crate::feeds::{AliasView, FeedFormat};
 use crate::graph::sections;
-use crate::views::{LinkView, Listed};
+use crate::views::{IssueText, LinkView, Listed};
 use crate::vocab::TaxonomyKind;
 
 /// Every output file of a render, ready to render.
@@ -27,6 +27,9 @@ pub struct Plan<'a> {
     static_paths: Vec<String>,
     /// The few articles' bodies the feeds show (page jobs may free theirs).
     feed_bodies: HashMap<usize, String>,
+    /// Each newsletter issue's own text for its emails (by its place in
+    /// `graph.issues`).
+    issue_texts: Vec<IssueText>,
     /// The global `site` variable, by part, and its `articles` as listed.
     site: BTreeMap<&'static str, tera::Value>,
     site_articles: Vec<Listed>,
@@ -69,6 +72,7 @@ impl<'a> Plan<'a> {
             paths,
             static_paths,
             feed_bodies: HashMap::new(),
+            issue_texts: Vec::new(),
             site,
             site_articles,
         };
@@ -85,6 +89,18 @@ impl<'a> Plan<'a> {
                     Ok(page) => (i, crate::html_urls::absolute_urls(&body, &page)),
                     Err(_) => (i, body.into_owned()),
                 }
+            })
+            .collect();
+        plan.issue_texts = graph
+            .issues
+            .par_iter()
+            .map(|(i, _)| {
+                let permalink = plan.views.permalink(&graph.pages[*i].path);
+                let body = plan.body(*i, false);
+                let page = url::Url::parse(&permalink)
+                    .or_else(|_| url::Url::parse("https://example.invalid/"))
+                    .expect("a valid URL");
+                IssueText::new(&body, &page)
             })
             .collect();
         Ok(plan)
@@ -210,7 +226,20 @@ impl<'a> Plan<'a> {
                 f(&at(alias_path, template, JobView::Alias(alias)))
             }
             Job::Search => f(&at("search/", template, JobView::Plain)),
-            Job::Newsletter => f(&at("newsletter/", template, JobView::Plain)),
+            Job::Newsletter => f(&at(
+                "newsletter/",
+                template,
+                JobView::Archive(views.archive()),
+            )),
+            Job::IssueArchive => {
+                let view = JobView::Archive(views.archive());
+                f(&at("newsletter/archive/", template, view))
+            }
+            Job::Email(n, _) => {
+                let page_path = &self.input.graph.pages[self.input.graph.issues[n].0].path;
+                let view = JobView::Email(views.email(n, &self.issue_texts[n]));
+                f(&at(page_path, template, view))
+            }
             Job::Robots => f(&at("robots.txt", template, JobView::Plain)),
             Job::NotFound => f(&at(path, template, JobView::Plain)),
         }
@@ -266,6 +295,12 @@ fn list_jobs(input: &RenderInput, aliases: usize) -> Vec<Job> {
     jobs.extend((0..aliases).map(Job::Alias));
     if config.newsletter.enabled {
         jobs.push(Job::Newsletter);
+    }
+    if !graph.issues.is_empty() {
+        jobs.push(Job::IssueArchive);
+    }
+    for n in 0..graph.issues.len() {
+        jobs.extend(EmailPart::ALL.map(|part| Job::Email(n, part)));
     }
     jobs.push(Job::NotFound);
     jobs

@@ -12,11 +12,13 @@ use crate::taxonomy::CrossLinks;
 use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 
 mod checklists;
+mod issue;
 mod listed;
 mod pictures;
 mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
+pub use issue::{ArchiveView, EmailView, IssueText, IssueView, fit};
 pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
 pub use pictures::ShareCardView;
 pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};
@@ -91,6 +93,8 @@ pub struct PageView<'a> {
     /// 07:00" on a page dated later than now, "Draft: not published" on a
     /// draft. Never set in a build.
     pub banner: Option<String>,
+    /// A newsletter issue's subject, preheader and featured articles.
+    pub issue: Option<IssueView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -277,6 +281,7 @@ impl<'a> Views<'a> {
             checklists: self.checklists_of(p),
             share_card: self.share_card(i),
             banner: self.banner(p),
+            issue: self.issue(i),
         }
     }
 

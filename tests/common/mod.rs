@@ -12,6 +12,24 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
+/// A `w` × `h` photo of noise and gradients (it compresses like a photo).
+pub fn photo(w: u32, h: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 24;
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, n as u8])
+    })
+}
+
+/// `photo` as a JPEG file's bytes.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .write_image(photo(w, h).as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
 pub struct Site {
     pub dir: tempfile::TempDir,
 }

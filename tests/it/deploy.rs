@@ -244,7 +244,7 @@ fn rss_feed_carries_full_html_with_absolute_urls_categories_and_the_featured_ima
     let site = Site::fixture("tagged");
     site.write(
         "content/articles/delta/photo.jpg",
-        crate::pictures::jpeg(800, 600),
+        crate::common::jpeg(800, 600),
     );
     let delta = std::fs::read_to_string(site.path("content/articles/delta.md")).unwrap();
     site.remove("content/articles/delta.md");

@@ -662,3 +662,67 @@ fn schedules_under_serve_add_up_to_a_fresh_build_as_dates_and_the_clock_move() {
     s.step(&site, c, "a page made a draft (left out without --drafts)");
     assert!(!s.served.contains_key("articles/delta/index.html"));
 }
+
+#[test]
+fn newsletter_issue_edits_under_serve_add_up_to_a_fresh_build() {
+    let site = Site::fixture("tagged");
+    site.write(
+        "content/newsletter/2026-03-15.md",
+        "---\nsubject: March notes\ndate: 2026-03-15\npreheader: Listening first\narticles:\n  - \"@/articles/gamma.md\"\n  - \"@/articles/alpha.md\"\n---\n\nHello, read [Beta](../articles/beta.md) too.\n",
+    );
+    let mut s = Served2::start(&site);
+    assert!(s.served.contains_key("newsletter/2026-03-15/email.html"));
+    let c = edit(
+        &site,
+        "content/articles/gamma.md",
+        "title: ",
+        "title: Renamed ",
+    );
+    s.step(&site, c, "a featured article's title");
+    let email = String::from_utf8_lossy(&s.served["newsletter/2026-03-15/email.txt"]).into_owned();
+    assert!(email.contains("Renamed"), "{email}");
+    let c = edit(
+        &site,
+        "content/newsletter/2026-03-15.md",
+        "  - \"@/articles/gamma.md\"\n  - \"@/articles/alpha.md\"",
+        "  - \"@/articles/alpha.md\"\n  - \"@/articles/delta.md\"",
+    );
+    s.step(&site, c, "the issue's articles reordered and changed");
+    let c = edit(
+        &site,
+        "content/newsletter/2026-03-15.md",
+        "Hello",
+        "Good morning",
+    );
+    s.step(&site, c, "the issue's own text");
+    let c = edit(
+        &site,
+        "content/newsletter/2026-03-15.md",
+        "Listening first",
+        "Hearing",
+    );
+    s.step(&site, c, "the preheader");
+    site.write(
+        "content/newsletter/2026-05-02.md",
+        "---\nsubject: May notes\ndate: 2026-05-02\narticles: [\"@/articles/epsilon.md\"]\n---\n\nHi.\n",
+    );
+    s.step(
+        &site,
+        paths(&site, &["content/newsletter/2026-05-02.md"]),
+        "a new issue",
+    );
+    let c = edit(
+        &site,
+        "content/articles/epsilon.md",
+        "date: 2026-05-01",
+        "date: 2026-05-03",
+    );
+    s.step(&site, c, "a featured article's date");
+    site.remove("content/newsletter/2026-03-15.md");
+    s.step(
+        &site,
+        paths(&site, &["content/newsletter/2026-03-15.md"]),
+        "an issue deleted",
+    );
+    assert!(!s.served.contains_key("newsletter/2026-03-15/email.html"));
+}

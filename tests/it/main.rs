@@ -14,6 +14,7 @@ mod cli_errors;
 mod cross_links;
 mod deploy;
 mod incremental;
+mod issues;
 mod links_resolve;
 mod newsletter;
 mod pictures;

@@ -4,23 +4,8 @@
 //! files are made here with the `image` crate (photos of noise and
 //! gradients, so they compress like photos).
 
-use crate::common::Site;
-use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
-
-fn photo(w: u32, h: u32) -> RgbImage {
-    RgbImage::from_fn(w, h, |x, y| {
-        let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 24;
-        Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, n as u8])
-    })
-}
-
-pub(crate) fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(photo(w, h).as_raw(), w, h, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
+use crate::common::{Site, jpeg};
+use image::{ImageEncoder, Rgba, RgbaImage};
 
 /// `jpeg` with an EXIF block saying "rotate 90° clockwise to show" (6).
 fn rotated_jpeg(w: u32, h: u32) -> Vec<u8> {

@@ -217,6 +217,7 @@ impl Session {
             warnings: problems,
             images,
             scheduled: sources.scheduled,
+            emails: Vec::new(),
         })
     }
 
