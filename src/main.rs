@@ -113,6 +113,10 @@ enum Command {
     Init {
         /// The folder to create
         dir: PathBuf,
+        /// When the deploy workflow builds every day (HH:MM, UTC), so
+        /// scheduled articles go out on their day
+        #[arg(long, default_value = "06:00")]
+        daily_at: String,
     },
 }
 
@@ -234,13 +238,19 @@ fn main() -> ExitCode {
                 eprintln!("write its subject and intro, then huddle build makes its web version and email files");
             })
         }
-        Command::Init { dir } => scaffold::init_site(&dir, &today).map(|()| {
-            eprintln!(
-                "created a new site in {}; build it with: cd {} && huddle build",
-                dir.display(),
-                dir.display()
-            )
-        }),
+        Command::Init { dir, daily_at } => scaffold::daily_at(&daily_at)
+            .map_err(|d| vec![d])
+            .and_then(|daily| scaffold::init_site(&dir, &today, daily))
+            .map(|()| {
+                eprintln!(
+                    "created a new site in {}; build it with: cd {} && huddle build",
+                    dir.display(),
+                    dir.display()
+                );
+                eprintln!(
+                    "to publish it: .github/workflows/deploy.yml (GitHub Pages, also built daily at {daily_at} UTC) and netlify.toml are ready; each says in its comments how to switch it on"
+                )
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -84,3 +84,73 @@ fn init_makes_a_site_that_builds_and_refuses_a_non_empty_folder() {
         .code(1)
         .stderr(predicate::str::contains("not empty"));
 }
+
+#[test]
+fn init_writes_deploy_files_that_build_daily_at_the_chosen_hour() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_cmd::Command::cargo_bin("huddle")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["init", "coach", "--daily-at", "05:30"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("deploy.yml"));
+    let dir = tmp.path().join("coach");
+    let workflow: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(dir.join(".github/workflows/deploy.yml")).unwrap(),
+    )
+    .unwrap();
+    let on = &workflow["on"];
+    assert_eq!(on["push"]["branches"][0].as_str(), Some("main"));
+    assert_eq!(
+        on["schedule"][0]["cron"].as_str(),
+        Some("30 5 * * *"),
+        "daily at 05:30 UTC"
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(workflow["env"]["HUDDLE_VERSION"].as_str(), Some(version));
+    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.starts_with("cargo install huddle --locked")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter().any(|r| r.starts_with("huddle build")),
+        "{runs:?}"
+    );
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(uses.contains(&"actions/cache@v4"), "the install is cached");
+    assert!(uses.contains(&"actions/upload-pages-artifact@v3"));
+    let netlify: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.join("netlify.toml")).unwrap()).unwrap();
+    assert_eq!(netlify["build"]["publish"].as_str(), Some("public"));
+    assert_eq!(
+        netlify["build"]["environment"]["HUDDLE_VERSION"].as_str(),
+        Some(version)
+    );
+    assert!(
+        netlify["build"]["command"]
+            .as_str()
+            .unwrap()
+            .contains("huddle build")
+    );
+    // The site builds from inside its folder, with default paths.
+    assert_cmd::Command::cargo_bin("huddle")
+        .unwrap()
+        .current_dir(&dir)
+        .arg("build")
+        .assert()
+        .success();
+    assert!(dir.join("public/index.html").is_file());
+    // A time that is not one is refused before anything is written.
+    assert_cmd::Command::cargo_bin("huddle")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["init", "other", "--daily-at", "25:00"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--daily-at").and(predicate::str::contains("HH:MM")));
+    assert!(!tmp.path().join("other").exists());
+}

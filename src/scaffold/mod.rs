@@ -269,8 +269,42 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     std::io::Write::write_all(&mut f, text.as_bytes()).map_err(err)
 }
 
-/// Creates a new site in `dir` (which must not exist or be empty).
-pub fn init_site(dir: &Path, today: &str) -> Result<(), Vec<Diagnostic>> {
+/// The deploy workflow GitHub Pages runs, and Netlify's settings, with
+/// `__CRON__`, `__HOUR_TEXT__` and `__VERSION__` to fill in.
+const DEPLOY_WORKFLOW: &str = include_str!("deploy.yml");
+const NETLIFY_TOML: &str = include_str!("netlify.toml");
+
+/// `--daily-at HH:MM` (UTC): when the deploy workflow builds every day.
+pub fn daily_at(text: &str) -> Result<jiff::civil::Time, Diagnostic> {
+    text.trim().parse::<jiff::civil::Time>().map_err(|_| {
+        Diagnostic::flag_error("--daily-at", format!("`{text}` is not a time of day"))
+            .with_help("write it as HH:MM in UTC, e.g. --daily-at 05:30")
+    })
+}
+
+/// The deploy files for a site built daily at `at` (UTC).
+fn deploy_files(at: jiff::civil::Time) -> [(String, String); 2] {
+    let version = env!("CARGO_PKG_VERSION");
+    let workflow = DEPLOY_WORKFLOW
+        .replace("__CRON__", &format!("{} {} * * *", at.minute(), at.hour()))
+        .replace(
+            "__HOUR_TEXT__",
+            &format!("{:02}:{:02}", at.hour(), at.minute()),
+        )
+        .replace("__VERSION__", version);
+    [
+        (".github/workflows/deploy.yml".into(), workflow),
+        (
+            "netlify.toml".into(),
+            NETLIFY_TOML.replace("__VERSION__", version),
+        ),
+    ]
+}
+
+/// Creates a new site in `dir` (which must not exist or be empty), with a
+/// GitHub Pages workflow that also builds every day at `daily` (UTC), and
+/// Netlify's settings.
+pub fn init_site(dir: &Path, today: &str, daily: jiff::civil::Time) -> Result<(), Vec<Diagnostic>> {
     if dir.exists()
         && fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
@@ -292,7 +326,7 @@ pub fn init_site(dir: &Path, today: &str) -> Result<(), Vec<Diagnostic>> {
         ("content/about.md".into(), "---\ntitle: About\n---\n\nWho writes these notes, and for whom.\n".into()),
         ("content/articles/first-article.md".into(), format!("---\ntitle: My first article\ndate: {today}\ndescription: A first note for the managers I coach.\nlevel: pooled\nattitudes: [respect]\npractices: [effective-listening]\n---\n\nWrite your first article here. Its first paragraph is the summary.\n\n## Try this week\n\n- [ ] Listen to one person without planning your reply\n- [ ] Note one thing you learned\n")),
     ];
-    for (rel, text) in files {
+    for (rel, text) in files.into_iter().chain(deploy_files(daily)) {
         write_new(&dir.join(&rel), &text).map_err(|d| vec![d])?;
     }
     for file in embedded_files(&DEFAULT_THEME) {
