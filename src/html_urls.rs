@@ -50,8 +50,30 @@ fn rewrite(html: &str, page: &url::Url, email: Option<u32>) -> String {
                 el.remove();
                 Ok(())
             }))
-            .append_element_content_handler(element!("script, style, form, button, input", |el| {
-                el.remove();
+            .append_element_content_handler(element!(
+                "script, style, button, p.checklist-status",
+                |el| {
+                    el.remove();
+                    Ok(())
+                }
+            ))
+            // A checklist stays a list to read: its form goes, its boxes
+            // become the marks a mail client can show.
+            .append_element_content_handler(element!("form, label", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("input", |el| {
+                if el.get_attribute("type").as_deref() == Some("checkbox") {
+                    let mark = if el.has_attribute("checked") {
+                        "☑"
+                    } else {
+                        "☐"
+                    };
+                    el.replace(mark, lol_html::html_content::ContentType::Text);
+                } else {
+                    el.remove();
+                }
                 Ok(())
             }))
             .append_element_content_handler(element!("a[href]", |el| {
@@ -69,7 +91,7 @@ fn rewrite(html: &str, page: &url::Url, email: Option<u32>) -> String {
                 el.remove_attribute("decoding");
                 let size = |name: &str| el.get_attribute(name)?.parse::<u32>().ok();
                 if let (Some(w), Some(h)) = (size("width"), size("height")) {
-                    let (w, h) = crate::views::fit(w, h, column);
+                    let (w, h) = fit(w, h, column);
                     let _ = el.set_attribute("width", &w.to_string());
                     let _ = el.set_attribute("height", &h.to_string());
                 }
@@ -79,6 +101,15 @@ fn rewrite(html: &str, page: &url::Url, email: Option<u32>) -> String {
             }));
     }
     rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+/// A `w` × `h` picture's size shown at most `column` wide (never enlarged).
+pub fn fit(w: u32, h: u32, column: u32) -> (u32, u32) {
+    if w <= column || w == 0 {
+        return (w, h);
+    }
+    let height = (u64::from(h) * u64::from(column) + u64::from(w) / 2) / u64::from(w);
+    (column, height.max(1) as u32)
 }
 
 /// One URL resolved against the page (fragments and queries kept).
@@ -134,12 +165,28 @@ mod tests {
     }
 
     #[test]
+    fn a_wide_picture_fits_the_column_and_keeps_its_shape() {
+        assert_eq!(fit(1600, 1067, 552), (552, 368));
+        assert_eq!(fit(400, 300, 552), (400, 300));
+    }
+
+    #[test]
     fn for_email_a_picture_is_its_sized_img() {
         let html = r#"<figure><picture><source srcset="/a/p.webp 480w" type="image/webp"><img src="/a/p.jpg" srcset="/a/p.jpg 480w" sizes="100vw" width="960" height="640" alt="Room" loading="lazy"></picture></figure><button type="button">Reset</button>"#;
         let out = for_email(html, &page(), 480);
         assert_eq!(
             out,
             r#"<figure><img src="https://coach.example.org/a/p.jpg" width="480" height="320" alt="Room" style="display:block;max-width:100%;height:auto;border:0"></figure>"#
+        );
+    }
+
+    #[test]
+    fn for_email_a_checklist_keeps_its_items_as_marks() {
+        let html = "<form class=\"checklist\" id=\"c\"><ul><li><label class=\"task\" for=\"c1\"><input type=\"checkbox\" id=\"c1\" checked> Book a room</label></li><li><label class=\"task\" for=\"c2\"><input type=\"checkbox\" id=\"c2\"> Send the agenda</label></li></ul><p class=\"checklist-status\"><span>1 of 2 done</span> <button type=\"reset\">Reset</button></p></form>";
+        let out = for_email(html, &page(), 480);
+        assert_eq!(
+            out,
+            "<ul><li>☑ Book a room</li><li>☐ Send the agenda</li></ul>"
         );
     }
 }

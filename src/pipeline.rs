@@ -33,6 +33,15 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     timer.mark("markdown");
     let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.absent);
     problems.extend(link_errors);
+    problems.extend(render::page_collisions(
+        &site,
+        &vocab,
+        &config,
+        &static_files,
+    ));
+    if !site.issues.is_empty() {
+        problems.extend(config.newsletter.unsubscribe_warning());
+    }
     let templates = load::load_templates(&opts.root, &config.theme)
         .and_then(render::compile_templates)
         .map_err(|e| problems.extend(e));

@@ -135,6 +135,48 @@ impl NewsletterConfig {
         }
     }
 
+    /// Why `unsubscribe_url` would not work in an email: it must be a full
+    /// link (every URL of an email is absolute) or a sending tool's merge tag.
+    fn bad_unsubscribe(&self) -> Option<String> {
+        let url = self.unsubscribe_url.trim();
+        let merge_tag = ["{{", "{%", "*|", "%%", "[[", "%unsubscribe", "$"]
+            .iter()
+            .any(|t| url.starts_with(t));
+        if url.is_empty() || merge_tag {
+            return None;
+        }
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "https" | "http") && u.host_str().is_some() => None,
+            Ok(u) if u.scheme() == "mailto" => None,
+            _ => Some(format!(
+                "`unsubscribe_url = \"{url}\"` is neither a full link nor a merge tag"
+            )),
+        }
+    }
+
+    /// A warning for sites with newsletter issues whose provider has no
+    /// unsubscribe placeholder of its own: the emails carry Buttondown's and
+    /// Kit's `{{ unsubscribe_url }}`, which other tools send as it is.
+    pub fn unsubscribe_warning(&self) -> Option<Diagnostic> {
+        let own = matches!(
+            self.provider,
+            // (The stub has no sending tool yet: nothing to warn about.)
+            Provider::Buttondown | Provider::Mailchimp | Provider::Kit | Provider::Stub
+        );
+        (self.enabled && !own && self.unsubscribe_url.trim().is_empty()).then(|| {
+            Diagnostic::file_error(
+                "site.toml",
+                format!(
+                    "the newsletter emails' unsubscribe link is `{}`, Buttondown's and Kit's placeholder: provider \"{}\" does not fill it in",
+                    self.unsubscribe(),
+                    self.provider.as_str()
+                ),
+            )
+            .with_help("add under [newsletter] the merge tag your sending tool replaces with each reader's unsubscribe link, e.g. unsubscribe_url = \"*|UNSUB|*\" (Mailchimp)")
+            .warning()
+        })
+    }
+
     /// Checks the settings; `text` is site.toml's text, for positions.
     pub fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let mut errors = Vec::new();
@@ -200,6 +242,11 @@ impl NewsletterConfig {
                 ),
             }
         }
+        if let Some(e) = self.bad_unsubscribe() {
+            errors.push(Diagnostic::at("site.toml", text, at("unsubscribe_url"), e).with_help(
+                "write the full link (https://… or mailto:…) or your sending tool's merge tag, e.g. unsubscribe_url = \"{{ unsubscribe_url }}\" (Buttondown, Kit) or \"*|UNSUB|*\" (Mailchimp)",
+            ));
+        }
         let privacy_ok = ["/", "https://", "http://"]
             .iter()
             .any(|p| self.privacy_url.starts_with(p));
@@ -255,6 +302,25 @@ mod tests {
                 .len(),
             1
         );
+        let mut c = cfg(
+            "buttondown",
+            "https://buttondown.com/api/emails/embed-subscribe/c",
+        );
+        for fine in [
+            "",
+            "{{ unsubscribe_url }}",
+            "*|UNSUB|*",
+            "https://x.org/u?id=1",
+            "mailto:leave@x.org",
+        ] {
+            c.unsubscribe_url = fine.into();
+            assert!(c.validate("").is_empty(), "{fine}");
+        }
+        for wrong in ["/unsubscribe/", "unsubscribe", "ftp://x.org/u"] {
+            c.unsubscribe_url = wrong.into();
+            let e = c.validate("[newsletter]\nunsubscribe_url = \"x\"\n");
+            assert_eq!((e.len(), e[0].line), (1, 2), "{wrong}");
+        }
         let toml =
             "title = \"t\"\nbase_url = \"https://x.org\"\n[newsletter]\nprovider = \"mailchump\"\n";
         let e = crate::config::parse_config(toml, None).unwrap_err();

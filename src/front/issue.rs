@@ -66,13 +66,21 @@ pub(super) fn field(frame: &Frame, key: &str, value: Value, meta: &mut PageMeta)
                     "articles: [\"@/articles/first.md\", \"@/articles/second.md\"]",
                 )]);
             };
+            // Each entry is found after the one before, so a repeated entry
+            // points at its own line.
+            let mut from = frame.key(key).map_or(frame.front.start, |k| k.end);
             issue.articles = list
                 .into_iter()
                 .map(|written| {
                     let written = written.trim().to_string();
-                    let span = frame
-                        .value(key, &written)
-                        .unwrap_or(frame.front.start..frame.front.start);
+                    let after = frame.text.get(from..frame.front.end).unwrap_or("");
+                    let span = match after.find(&written).filter(|_| !written.is_empty()) {
+                        Some(at) => from + at..from + at + written.len(),
+                        None => frame
+                            .value(key, &written)
+                            .unwrap_or(frame.front.start..frame.front.start),
+                    };
+                    from = from.max(span.end);
                     IssueArticle { written, span }
                 })
                 .collect();

@@ -88,6 +88,13 @@ pub struct ParsedSource {
     pub problems: Vec<Diagnostic>,
 }
 
+impl ParsedSource {
+    /// Where `key` is written in the front matter, if it is.
+    pub fn key_span(&self, key: &str) -> Option<std::ops::Range<usize>> {
+        spans::key_span(&self.text, 0..self.body_start.min(self.text.len()), key)
+    }
+}
+
 /// Which section folder lists a source, and whether it is one.
 pub fn is_section_index(rel_path: &str) -> bool {
     rel_path == "_index.md" || rel_path.ends_with("/_index.md")

@@ -99,8 +99,11 @@ pub(super) fn validate(
                 text(frame, &key, value).map(|t| meta.description = t.trim().to_string())
             }
             "date" => {
-                seen_date = true;
-                date(frame, &key, value).map(|d| meta.date = d)
+                // `date:` left empty (or `~`) is no date: required ones are
+                // still missing.
+                let read = date(frame, &key, value);
+                seen_date = !matches!(read, Ok(None));
+                read.map(|d| meta.date = d)
             }
             "updated" => date(frame, &key, value).map(|d| meta.updated = d),
             "level" => {
@@ -157,11 +160,13 @@ pub(super) fn validate(
             errors.append(&mut e);
         }
     }
-    if frame.is_issue {
+    // A page in content/newsletter/ is an issue when it says so with an
+    // issue's key; one without them (a thank-you page) is a plain page.
+    if frame.is_issue && meta.issue.is_some() {
         errors.extend(issue::settle(frame, &mut meta));
         if !seen_date {
             errors.push(frame.at(
-                None,
+                frame.key("date"),
                 "this newsletter issue has no `date`".into(),
                 "add a line such as `date: 2026-11-06` (the day it is sent; its web version is published then)",
             ));
@@ -362,7 +367,7 @@ fn missing(
     let mut errors = Vec::new();
     if is_article && !seen_date {
         errors.push(frame.at(
-            None,
+            frame.key("date"),
             "this article has no `date`".into(),
             "add a line such as `date: 2026-11-02` to the front matter",
         ));

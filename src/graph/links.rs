@@ -123,7 +123,14 @@ impl Targets<'_> {
                 if p.warning { d.warning() } else { d }
             })
             .collect();
+        let mut featured = HashSet::new();
         for link in &page.body.links {
+            if page.source.meta.issue.is_some()
+                && link.span.end <= page.source.body_start
+                && let Some(e) = self.check_featured(page, link, &mut featured)
+            {
+                errors.push(e);
+            }
             let target_page = match &link.target {
                 None if link.resolved => Some(page),
                 None => continue, // a URL path (`/about/`); see the render stage
@@ -155,6 +162,46 @@ impl Targets<'_> {
             }
         }
         (edges, errors)
+    }
+
+    /// An issue's `articles:` entry must be an article, once.
+    fn check_featured(
+        &self,
+        page: &Page,
+        link: &InternalLink,
+        seen: &mut HashSet<usize>,
+    ) -> Option<Diagnostic> {
+        let &i = self.index.get(link.target.as_deref()?)?;
+        let target = &self.pages[i];
+        let (message, help) = if !(target.is_article && target.kind == PageKind::Page) {
+            (
+                format!(
+                    "{} is not an article: an issue's `articles:` lists articles only",
+                    target.source.display_path
+                ),
+                "list files of content/articles/ (`@/articles/name.md`); link other pages from the issue's text",
+            )
+        } else if !seen.insert(i) {
+            (
+                format!(
+                    "{} is listed twice in `articles:`",
+                    target.source.display_path
+                ),
+                "remove this line: each article appears once in an issue",
+            )
+        } else {
+            return None;
+        };
+        let source = &page.source;
+        Some(
+            Diagnostic::at(
+                &source.display_path,
+                &source.text,
+                link.span.clone(),
+                message,
+            )
+            .with_help(help),
+        )
     }
 
     fn broken_link(&self, page: &Page, link: &InternalLink, target: &str) -> Diagnostic {

@@ -28,7 +28,7 @@ mod templates;
 pub use crate::paths::{OutputContent, OutputFile};
 pub use cards::share_cards;
 pub use jobs::{EmailPart, Job, email_path};
-pub use plan::Plan;
+pub use plan::{Plan, page_collisions};
 pub use templates::{Templates, compile_templates};
 
 /// What a render reads.

@@ -56,7 +56,7 @@ impl<'a> Plan<'a> {
         for (pos, &i) in graph.articles.iter().enumerate() {
             positions[i] = Some(pos);
         }
-        let jobs = list_jobs(&input, aliases.len());
+        let jobs = list_jobs(graph, input.vocab, input.config, aliases.len());
         let paths: Vec<OutputPath> = jobs
             .iter()
             .map(|job| job_path(*job, graph, input.vocab, &aliases))
@@ -77,7 +77,7 @@ impl<'a> Plan<'a> {
             site_articles,
         };
         if let Some(dup) = crate::first_duplicate(&plan.all_paths()) {
-            return Err(vec![crate::duplicate_output(&dup)]);
+            return Err(vec![plan.duplicate(&dup)]);
         }
         // Feeds are read away from the site: their HTML has absolute URLs.
         plan.feed_bodies = crate::feeds::feed_members(&plan.views)
@@ -113,6 +113,58 @@ impl<'a> Plan<'a> {
     /// Job k's output path.
     pub fn paths(&self) -> &[OutputPath] {
         &self.paths
+    }
+
+    /// Two files at one path (see `collision`).
+    fn duplicate(&self, dup: &str) -> Diagnostic {
+        let graph = self.input.graph;
+        let mut pages = Vec::new();
+        let mut others = Vec::new();
+        for (&job, path) in self.jobs.iter().zip(&self.paths) {
+            if path.as_str() == dup {
+                match job {
+                    Job::Page(i) => pages.push(i),
+                    _ => others.push(describe(job, graph, &self.aliases, dup)),
+                }
+            }
+        }
+        for (file, path) in self.input.static_files.iter().zip(&self.static_paths) {
+            if path == dup {
+                others.push(format!("static/{}", file.rel_path));
+            }
+        }
+        for asset in &graph.assets {
+            if asset.output.as_str() == dup {
+                others.push(format!("content/{}", asset.asset.rel_path));
+            }
+        }
+        others.extend(
+            pages
+                .iter()
+                .skip(1)
+                .map(|&i| graph.pages[i].source.display_path.clone()),
+        );
+        match pages.first() {
+            Some(&i) => collision(&graph.pages[i], dup, &others),
+            None => {
+                // No page to move: a static file or an asset is in the way.
+                let file = others
+                    .iter()
+                    .position(|o| o.starts_with("static/") || o.starts_with("content/"));
+                let Some(file) = file else {
+                    return crate::duplicate_output(dup);
+                };
+                let file = others.remove(file);
+                Diagnostic::file_error(
+                    &file,
+                    format!(
+                        "this file would be written to /{dup}, where {} is written",
+                        others.join(" and ")
+                    ),
+                )
+                .with_help("rename or move the file")
+            }
+        }
     }
 
     /// Every path of the site: the jobs', the static files' and the assets'.
@@ -271,9 +323,79 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// Pages at a URL huddle writes itself (a taxonomy, the archive, ...) or
+/// a static file's, found while the pages' text is at hand, so each is
+/// reported at its `slug:` line. (A render finds the rest: `Plan::new`.)
+pub fn page_collisions(
+    graph: &SiteGraph,
+    vocab: &Vocabulary,
+    config: &Config,
+    static_files: &[StaticFile],
+) -> Vec<Diagnostic> {
+    let pages: HashMap<OutputPath, usize> = (0..graph.pages.len())
+        .map(|i| (graph.pages[i].output_file(), i))
+        .collect();
+    let mut errors = Vec::new();
+    for job in list_jobs(graph, vocab, config, 0) {
+        if matches!(job, Job::Page(_)) {
+            continue;
+        }
+        let path = job_path(job, graph, vocab, &[]);
+        if let Some(&i) = pages.get(&path) {
+            let what = describe(job, graph, &[], path.as_str());
+            errors.push(collision(&graph.pages[i], path.as_str(), &[what]));
+        }
+    }
+    for file in static_files {
+        if let Some(&i) = pages.get(&OutputPath::new(file.rel_path.clone())) {
+            let what = format!("static/{}", file.rel_path);
+            errors.push(collision(&graph.pages[i], &file.rel_path, &[what]));
+        }
+    }
+    errors
+}
+
+/// What job writes: "huddle's own page /newsletter/archive/".
+fn describe(job: Job, graph: &SiteGraph, aliases: &[(String, AliasView)], path: &str) -> String {
+    match job {
+        Job::Page(i) => graph.pages[i].source.display_path.clone(),
+        Job::Email(n, _) => {
+            let page = &graph.pages[graph.issues[n].0];
+            format!("an email of {}", page.source.display_path)
+        }
+        Job::Alias(a) => format!("the redirect of alias /{}", aliases[a].0),
+        _ => format!(
+            "huddle's own page /{}",
+            path.strip_suffix("index.html").unwrap_or(path)
+        ),
+    }
+}
+
+/// `page` would be written at `dup`, where `others` are: reported at its
+/// `slug:` line (or its first), with the fix.
+fn collision(page: &crate::graph::Page, dup: &str, others: &[String]) -> Diagnostic {
+    let source = &page.source;
+    let message = format!(
+        "this page would be written to /{dup}, where {} is written",
+        others.join(" and ")
+    );
+    let help = if page.kind == PageKind::Page {
+        "give the page a different `slug:` in its front matter, or rename its file"
+    } else {
+        "rename the page's folder (a section's `_index.md` is written at its folder's URL)"
+    };
+    let d = if source.text.is_empty() {
+        // (A render frees the pages' text.)
+        Diagnostic::file_error(&source.display_path, message)
+    } else {
+        let span = source.key_span("slug").unwrap_or(0..0);
+        Diagnostic::at(&source.display_path, &source.text, span, message)
+    };
+    d.with_help(help)
+}
+
 /// Every job of the site, page jobs first (job k is page k).
-fn list_jobs(input: &RenderInput, aliases: usize) -> Vec<Job> {
-    let (graph, vocab, config) = (input.graph, input.vocab, input.config);
+fn list_jobs(graph: &SiteGraph, vocab: &Vocabulary, config: &Config, aliases: usize) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..graph.pages.len()).map(Job::Page).collect();
     if !graph.pages.iter().any(|p| p.kind == PageKind::Home) {
         jobs.push(Job::EmptyHome);

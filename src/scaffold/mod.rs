@@ -123,6 +123,10 @@ pub fn new_issue(
 ) -> Result<NewIssue, Vec<Diagnostic>> {
     let mut opts = crate::BuildOptions::new(root);
     opts.now = Some(now);
+    // Issues written ahead (scheduled or drafts) count as the last issue and
+    // their articles as featured; articles must be published at `now`.
+    opts.future = true;
+    opts.drafts = true;
     let opts = opts.resolved()?;
     let (config, vocab) = crate::pipeline::settings(&opts)?;
     let since = match since {
@@ -167,8 +171,9 @@ pub fn new_issue(
     let mut articles: Vec<_> = sources
         .sources
         .iter()
-        .filter(|s| crate::front::is_article_path(&s.rel_path) && s.meta.issue.is_none())
+        .filter(|s| crate::front::is_article_path(&s.rel_path) && !s.meta.draft)
         .filter_map(|s| Some((s.meta.date.as_ref()?.timestamp, s)))
+        .filter(|(t, _)| *t <= now.as_second())
         .filter(|(t, _)| from.as_ref().is_none_or(|f| *t >= f.timestamp))
         .filter(|(_, s)| !featured.contains(&s.rel_path))
         .collect();

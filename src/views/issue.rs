@@ -205,7 +205,7 @@ impl<'a> Views<'a> {
             Some(v) => (v.output.as_str(), v.width, v.height),
             None => (picture.original.as_str(), picture.width, picture.height),
         };
-        let (width, height) = fit(w, h, EMAIL_COLUMN);
+        let (width, height) = crate::html_urls::fit(w, h, EMAIL_COLUMN);
         Some(EmailImage {
             src: self.permalink(path),
             width,
@@ -215,24 +215,9 @@ impl<'a> Views<'a> {
     }
 }
 
-/// A `w` × `h` picture's size shown at most `column` wide (never enlarged).
-pub fn fit(w: u32, h: u32, column: u32) -> (u32, u32) {
-    if w <= column || w == 0 {
-        return (w, h);
-    }
-    let height = (u64::from(h) * u64::from(column) + u64::from(w) / 2) / u64::from(w);
-    (column, height.max(1) as u32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_wide_picture_fits_the_column_and_keeps_its_shape() {
-        assert_eq!(fit(1600, 1067, 552), (552, 368));
-        assert_eq!(fit(400, 300, 552), (400, 300));
-    }
 
     #[test]
     fn the_issue_text_has_every_link_written_out() {

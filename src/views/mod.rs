@@ -18,7 +18,7 @@ mod pictures;
 mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
-pub use issue::{ArchiveView, EmailView, IssueText, IssueView, fit};
+pub use issue::{ArchiveView, EmailView, IssueText, IssueView};
 pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
 pub use pictures::ShareCardView;
 pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};

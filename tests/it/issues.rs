@@ -365,7 +365,7 @@ fn an_issues_mistakes_are_errors_with_their_line() {
         |s| {
             s.write(
                 "content/newsletter/2026-03-15.md",
-                "---\ndate: 2026-03-15\narticles:\n  - \"@/articles/gamma.md\"\n  - \"@/articles/missing.md\"\n  - \"@/articles/unfinished.md\"\n  - https://elsewhere.example/post\n---\n\nHello.\n",
+                "---\ndate: 2026-03-15\narticles:\n  - \"@/articles/gamma.md\"\n  - \"@/articles/missing.md\"\n  - \"@/articles/unfinished.md\"\n  - https://elsewhere.example/post\n  - \"@/_index.md\"\n  - ../articles/gamma.md\n---\n\nHello.\n",
             );
         },
         &[
@@ -376,6 +376,10 @@ fn an_issues_mistakes_are_errors_with_their_line() {
             "draft",
             "content/newsletter/2026-03-15.md:7:",
             "is not an article of this site",
+            "content/newsletter/2026-03-15.md:8:",
+            "content/_index.md is not an article",
+            "content/newsletter/2026-03-15.md:9:",
+            "content/articles/gamma.md is listed twice",
         ],
     );
     assert!(stderr.contains("subject:"), "the fix is shown: {stderr}");
@@ -395,4 +399,86 @@ fn an_issues_mistakes_are_errors_with_their_line() {
         ],
     );
     assert!(stderr.contains("huddle newsletter new"), "{stderr}");
+}
+
+#[test]
+fn an_empty_date_is_a_missing_date() {
+    let site = site_with_an_issue();
+    site.fails_cleanly(
+        |s| {
+            let issue =
+                std::fs::read_to_string(s.path("content/newsletter/2026-03-15.md")).unwrap();
+            s.write(
+                "content/newsletter/2026-03-15.md",
+                issue.replace("date: 2026-03-15", "date:"),
+            );
+            let alpha = std::fs::read_to_string(s.path("content/articles/alpha.md")).unwrap();
+            let dated = alpha
+                .lines()
+                .find(|l| l.starts_with("date:"))
+                .unwrap()
+                .to_string();
+            s.write(
+                "content/articles/alpha.md",
+                alpha.replace(&dated, "date: ~"),
+            );
+        },
+        &[
+            "content/newsletter/2026-03-15.md:3:",
+            "this newsletter issue has no `date`",
+            "content/articles/alpha.md:",
+            "this article has no `date`",
+        ],
+    );
+}
+
+#[test]
+fn newsletter_new_counts_issues_written_ahead_and_what_they_feature() {
+    let site = site_with_an_issue();
+    // A draft issue of 15 April already features epsilon (1 May), by a
+    // path relative to the issue; zeta came after it.
+    site.write(
+        "content/newsletter/2026-04-15.md",
+        "---\nsubject: April\ndate: 2026-04-15\ndraft: true\narticles: [../articles/epsilon.md]\n---\n\nDraft.\n",
+    );
+    site.write(
+        "content/articles/zeta.md",
+        "---\ntitle: Zeta\ndate: 2026-05-20\nlevel: pooled\n---\n\nSix.\n",
+    );
+    let said = newsletter_new(&site, "2026-06-01T12:00:00Z", &[]);
+    let text = std::fs::read_to_string(site.path("content/newsletter/2026-06-01.md")).unwrap();
+    assert_eq!(listed_articles(&text), ["articles/zeta.md"], "{text}");
+    assert!(said.contains("published since 15 April 2026"), "{said}");
+}
+
+#[test]
+fn other_pages_of_the_newsletter_folder_and_the_urls_huddle_keeps() {
+    // A thank-you page (the Netlify form's `action`) is a plain page.
+    let site = site_with_an_issue();
+    site.write(
+        "content/newsletter/thanks.md",
+        "---\ntitle: Thank you for signing up\n---\n\nPlease confirm your address.\n",
+    );
+    let report = site.build();
+    let thanks = site.output("newsletter/thanks/index.html");
+    assert!(thanks.contains("Thank you for signing up"), "{thanks}");
+    assert!(!site.has_output("newsletter/thanks/email.html"));
+    assert_eq!(report.emails.len(), 3, "one issue: {:?}", report.emails);
+    let archive = site.output("newsletter/archive/index.html");
+    assert!(!archive.contains("/newsletter/thanks/"), "{archive}");
+    // An issue whose slug takes the archive's URL is refused at its own line.
+    let stderr = site.fails_cleanly(
+        |s| {
+            s.write(
+                "content/newsletter/2026-05-08.md",
+                "---\nsubject: May\ndate: 2026-05-08\nslug: archive\n---\n\nHello.\n",
+            );
+        },
+        &[
+            "content/newsletter/2026-05-08.md:4:",
+            "would be written to /newsletter/archive/index.html",
+            "huddle's own page /newsletter/archive/",
+        ],
+    );
+    assert!(stderr.contains("slug:"), "the fix: {stderr}");
 }
