@@ -90,10 +90,27 @@ fn rewrite(html: &str, page: &url::Url, email: Option<u32>) -> String {
                 el.remove_attribute("loading");
                 el.remove_attribute("decoding");
                 let size = |name: &str| el.get_attribute(name)?.parse::<u32>().ok();
-                if let (Some(w), Some(h)) = (size("width"), size("height")) {
-                    let (w, h) = fit(w, h, column);
-                    let _ = el.set_attribute("width", &w.to_string());
-                    let _ = el.set_attribute("height", &h.to_string());
+                let src = el.get_attribute("src").unwrap_or_default();
+                let (Some(w), Some(h)) = (size("width"), size("height")) else {
+                    // A picture of unknown size (remote, or raw HTML) would
+                    // jump or overflow in mail clients: a link to it instead.
+                    let alt = el.get_attribute("alt").unwrap_or_default();
+                    let text = if alt.trim().is_empty() {
+                        "Picture"
+                    } else {
+                        alt.trim()
+                    };
+                    el.replace(
+                        &link_to(&src, text),
+                        lol_html::html_content::ContentType::Html,
+                    );
+                    return Ok(());
+                };
+                let (w, h) = fit(w, h, column);
+                let _ = el.set_attribute("width", &w.to_string());
+                let _ = el.set_attribute("height", &h.to_string());
+                if !el.has_attribute("alt") {
+                    let _ = el.set_attribute("alt", "");
                 }
                 let _ =
                     el.set_attribute("style", "display:block;max-width:100%;height:auto;border:0");
@@ -110,6 +127,21 @@ pub fn fit(w: u32, h: u32, column: u32) -> (u32, u32) {
     }
     let height = (u64::from(h) * u64::from(column) + u64::from(w) / 2) / u64::from(w);
     (column, height.max(1) as u32)
+}
+
+/// `<a href="url" style=…>text</a>`, from two attribute values as written
+/// (their entities already escaped; quotes and brackets are escaped here).
+fn link_to(url: &str, text: &str) -> String {
+    let raw = |v: &str| {
+        v.replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    format!(
+        "<a href=\"{}\" style=\"{EMAIL_LINK_STYLE}\">{}</a>",
+        raw(url),
+        raw(text)
+    )
 }
 
 /// One URL resolved against the page (fragments and queries kept).
@@ -177,6 +209,18 @@ mod tests {
         assert_eq!(
             out,
             r#"<figure><img src="https://coach.example.org/a/p.jpg" width="480" height="320" alt="Room" style="display:block;max-width:100%;height:auto;border:0"></figure>"#
+        );
+    }
+
+    #[test]
+    fn for_email_a_picture_of_unknown_size_is_a_link_to_it() {
+        let html = r#"<p><img src="https://cdn.example/x.png" alt="The board &amp; notes"> and <img src="/y.gif"></p>"#;
+        let out = for_email(html, &page(), 480);
+        assert_eq!(
+            out,
+            format!(
+                r#"<p><a href="https://cdn.example/x.png" style="{EMAIL_LINK_STYLE}">The board &amp; notes</a> and <a href="https://coach.example.org/y.gif" style="{EMAIL_LINK_STYLE}">Picture</a></p>"#
+            )
         );
     }
 

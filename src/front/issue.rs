@@ -13,7 +13,8 @@ use super::{PageMeta, is_section_index};
 /// The keys only a newsletter issue has.
 pub(super) const ISSUE_KEYS: [&str; 3] = ["subject", "preheader", "articles"];
 
-/// A source under content/newsletter/ (but not its `_index.md`) is an issue.
+/// A source under content/newsletter/ (but not its `_index.md`) is an issue
+/// if it has one of `ISSUE_KEYS` (else a plain page, such as a thank-you page).
 pub fn is_newsletter_issue(rel_path: &str) -> bool {
     rel_path.starts_with("newsletter/") && !is_section_index(rel_path)
 }

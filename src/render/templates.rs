@@ -39,6 +39,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.register_filter("json", json_filter);
+    tera.register_filter("markdown_escape", markdown_escape_filter);
     if let Err(e) =
         tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
     {
@@ -93,6 +94,28 @@ fn json_filter(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::V
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
     tera::Value::safe_string(&escaped)
+}
+
+/// `{{ title | markdown_escape }}`: text that reads as itself in Markdown
+/// (`*`, `_`, `[` and the other marks written with a backslash), for
+/// email.md. Markdown has no escaping function of its own to call.
+fn markdown_escape_filter(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    let text = match value.as_str() {
+        Some(s) => s.to_string(),
+        None => value.to_string(),
+    };
+    tera::Value::from(markdown_escape(&text))
+}
+
+fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\`*_{}[]()<>#+-.!|~&".contains(c) {
+            out.push('\\');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    out
 }
 
 /// A Tera error as a diagnostic pointing into the template file.
@@ -157,4 +180,15 @@ pub(super) fn render_one(
             content: OutputContent::Packed(lz4_flex::compress_prepend_size(html.as_bytes())),
         })
         .map_err(|e| template_diagnostic(&e, &templates.files))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_escape_keeps_the_text_as_written() {
+        assert_eq!(
+            super::markdown_escape("[Draft] 1. *Not* <b>bold</b>_x_"),
+            "\\[Draft\\] 1\\. \\*Not\\* \\<b\\>bold\\</b\\>\\_x\\_"
+        );
+    }
 }

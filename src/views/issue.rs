@@ -193,7 +193,8 @@ impl<'a> Views<'a> {
 
     /// Page `p`'s featured image for an email: the smallest JPEG or PNG
     /// variant sharp on a 2× screen at the column's width (else the largest
-    /// there is, else the original), shown at most `EMAIL_COLUMN` wide.
+    /// there is, else the original if a JPEG, PNG or GIF), shown at most
+    /// `EMAIL_COLUMN` wide.
     fn email_image(&self, p: &'a Page) -> Option<EmailImage<'a>> {
         let picture = p.body.featured.as_ref()?;
         let fallback = &picture.fallback;
@@ -203,7 +204,11 @@ impl<'a> Views<'a> {
             .or(fallback.last());
         let (path, w, h) = match chosen {
             Some(v) => (v.output.as_str(), v.width, v.height),
-            None => (picture.original.as_str(), picture.width, picture.height),
+            // Only formats every mail client shows (not SVG, not WebP).
+            None if email_safe(picture.original.as_str()) => {
+                (picture.original.as_str(), picture.width, picture.height)
+            }
+            None => return None,
         };
         let (width, height) = crate::html_urls::fit(w, h, EMAIL_COLUMN);
         Some(EmailImage {
@@ -213,6 +218,15 @@ impl<'a> Views<'a> {
             alt: p.source.meta.image.as_ref().map_or("", |i| i.alt.as_str()),
         })
     }
+}
+
+/// A picture every mail client shows: JPEG, PNG or GIF.
+pub(crate) fn email_safe(path: &str) -> bool {
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "gif")
 }
 
 #[cfg(test)]

@@ -482,3 +482,44 @@ fn other_pages_of_the_newsletter_folder_and_the_urls_huddle_keeps() {
     );
     assert!(stderr.contains("slug:"), "the fix: {stderr}");
 }
+
+#[test]
+fn the_email_keeps_checklists_titles_and_remote_pictures_readable() {
+    let site = site_with_an_issue();
+    site.write(
+        "content/newsletter/2026-03-15.md",
+        "---\nsubject: March\ndate: 2026-03-15\narticles: [\"@/articles/gamma.md\"]\n---\n\nBefore we meet:\n\n- [x] Book a room\n- [ ] Send the agenda\n\n![The team board](https://pictures.example/board.jpg)\n",
+    );
+    let gamma = std::fs::read_to_string(site.path("content/articles/gamma.md")).unwrap();
+    let title = gamma
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
+    site.write(
+        "content/articles/gamma.md",
+        gamma.replace(&title, "title: \"Listening *first* [part 1]\""),
+    );
+    site.build();
+    let html = site.output("newsletter/2026-03-15/email.html");
+    assert!(html.contains("☑ Book a room"), "{html}");
+    assert!(html.contains("☐ Send the agenda"), "{html}");
+    assert!(!html.contains("<form") && !html.contains("<input") && !html.contains("Reset"));
+    assert!(
+        html.contains("<a href=\"https://pictures.example/board.jpg\""),
+        "an unsized picture becomes a link: {html}"
+    );
+    assert!(
+        !html.contains("<img src=\"https://pictures.example"),
+        "{html}"
+    );
+    let text = site.output("newsletter/2026-03-15/email.txt");
+    assert!(text.contains("☐ Send the agenda"), "{text}");
+    let md = site.output("newsletter/2026-03-15/email.md");
+    assert!(
+        md.contains(
+            "### [Listening \\*first\\* \\[part 1\\]](https://tagged.example.org/articles/gamma/)"
+        ),
+        "{md}"
+    );
+}
