@@ -33,15 +33,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     timer.mark("markdown");
     let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.absent);
     problems.extend(link_errors);
-    problems.extend(render::page_collisions(
-        &site,
-        &vocab,
-        &config,
-        &static_files,
-    ));
-    if !site.issues.is_empty() {
-        problems.extend(config.newsletter.unsubscribe_warning());
-    }
+    problems.extend(site_checks(&site, &vocab, &config, &static_files));
     let templates = load::load_templates(&opts.root, &config.theme)
         .and_then(render::compile_templates)
         .map_err(|e| problems.extend(e));
@@ -90,6 +82,21 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
             emails,
         }
     })
+}
+
+/// What is judged once the graph stands: pages at URLs huddle writes
+/// itself, and an unsubscribe link no provider fills in.
+pub(crate) fn site_checks(
+    site: &SiteGraph,
+    vocab: &Vocabulary,
+    config: &Config,
+    static_files: &[load::StaticFile],
+) -> Vec<Diagnostic> {
+    let mut problems = render::page_collisions(site, vocab, config, static_files);
+    if !site.issues.is_empty() {
+        problems.extend(config.newsletter.unsubscribe_warning());
+    }
+    problems
 }
 
 /// Load and front: the sources this build publishes (with their problems),

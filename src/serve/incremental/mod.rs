@@ -144,6 +144,7 @@ impl Session {
         timer.mark("markdown");
         let (site, link_errors) = graph::link_and_order(pages, assets, &sources.absent);
         problems.extend(link_errors);
+        problems.extend(pipeline::site_checks(&site, &vocab, &config, &static_files));
         let compiled = compile_templates(memo, cached_templates, template_files, &mut problems);
         let Some(mut templates) = compiled else {
             return Err(problems);
