@@ -31,6 +31,7 @@ mod front;
 mod graph;
 mod html_urls;
 mod images;
+pub mod import;
 mod load;
 mod markdown;
 mod newsletter;

@@ -46,6 +46,56 @@ enum NewsletterCommand {
     },
 }
 
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The site folder to import into: an existing huddle site, or a new
+    /// (or empty) folder where huddle makes one
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Print the report and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Map categories and tags as this file says (the import-map.toml an
+    /// import wrote, edited)
+    #[arg(long)]
+    map: Option<PathBuf>,
+    /// Replace files that already exist (to run the same import again)
+    #[arg(long)]
+    force: bool,
+    /// Fetch pictures missing from the folder from the old site (30 s
+    /// timeout, 25 MB per file)
+    #[arg(long)]
+    download: bool,
+    /// The old site's address, e.g. https://coach.example.com (Ghost exports
+    /// do not say it; WordPress exports do)
+    #[arg(long)]
+    url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A WordPress export (Tools → Export → All content: a .xml file)
+    Wordpress {
+        /// The export file
+        export: PathBuf,
+        /// The old site's wp-content/uploads folder, for the pictures
+        #[arg(long)]
+        uploads: Option<PathBuf>,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
+    /// A Ghost export (Settings → Labs → Export your content: a .json file)
+    Ghost {
+        /// The export file
+        export: PathBuf,
+        /// The old site's content/images folder, for the pictures
+        #[arg(long)]
+        images: Option<PathBuf>,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder, for deployment
@@ -108,6 +158,11 @@ enum Command {
     Newsletter {
         #[command(subcommand)]
         action: NewsletterCommand,
+    },
+    /// Move a blog in: posts, pages, pictures, tags and old addresses
+    Import {
+        #[command(subcommand)]
+        from: ImportCommand,
     },
     /// Create a new site in DIR that builds at once
     Init {
@@ -236,6 +291,36 @@ fn main() -> ExitCode {
                     eprintln!("  {title}  (content/{file})");
                 }
                 eprintln!("write its subject and intro, then huddle build makes its web version and email files");
+            })
+        }
+        Command::Import { from } => {
+            let (platform, export, media, args) = match from {
+                ImportCommand::Wordpress { export, uploads, args } => {
+                    (huddle::import::Platform::WordPress, export, uploads, args)
+                }
+                ImportCommand::Ghost { export, images, args } => {
+                    (huddle::import::Platform::Ghost, export, images, args)
+                }
+            };
+            let opts = huddle::import::ImportOptions {
+                platform,
+                export,
+                media,
+                root: args.root,
+                dry_run: args.dry_run,
+                map: args.map,
+                force: args.force,
+                download: args.download,
+                url: args.url,
+                now: now.unwrap_or_else(jiff::Timestamp::now),
+            };
+            huddle::import::run(&opts).map(|done| {
+                if opts.dry_run {
+                    println!("{}", done.report);
+                }
+                for line in &done.summary {
+                    eprintln!("{line}");
+                }
             })
         }
         Command::Init { dir, daily_at } => scaffold::daily_at(&daily_at)

@@ -259,7 +259,7 @@ fn yaml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.replace('"', "'")))
 }
 
-fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+fn write_new(path: &Path, text: impl AsRef<[u8]>) -> Result<(), Diagnostic> {
     let err = |e: std::io::Error| {
         Diagnostic::file_error(path.display().to_string(), format!("cannot write: {e}"))
     };
@@ -271,7 +271,7 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
         .create_new(true)
         .open(path)
         .map_err(err)?;
-    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(err)
+    std::io::Write::write_all(&mut f, text.as_ref()).map_err(err)
 }
 
 /// The deploy workflow GitHub Pages runs, and Netlify's settings, with
@@ -306,9 +306,87 @@ fn deploy_files(at: jiff::civil::Time) -> [(String, String); 2] {
     ]
 }
 
-/// Creates a new site in `dir` (which must not exist or be empty), with a
-/// GitHub Pages workflow that also builds every day at `daily` (UTC), and
-/// Netlify's settings.
+/// What a new site says about itself in site.toml and on its home page.
+pub struct NewSite<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub description: &'a str,
+    /// The first article and the about page of `huddle init`; an import
+    /// brings its own.
+    pub sample_pages: bool,
+}
+
+impl NewSite<'_> {
+    /// The site `huddle init` makes.
+    pub const INIT: NewSite<'static> = NewSite {
+        title: "Coach Notes",
+        base_url: "https://coach.example.org",
+        description: "Articles and checklists for the managers I coach.",
+        sample_pages: true,
+    };
+}
+
+/// The files of a new site (paths relative to its folder): site.toml, the
+/// home and articles pages, the default theme, and a GitHub Pages workflow
+/// that also builds every day at `daily` (UTC) and Netlify's settings.
+pub fn new_site_files(
+    site: &NewSite,
+    today: &str,
+    daily: jiff::civil::Time,
+) -> Vec<(String, Vec<u8>)> {
+    let toml_text = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let yaml_text = |s: &str| {
+        serde_yaml::to_string(s)
+            .map(|y| y.trim_end().to_string())
+            .unwrap_or_else(|_| "Home".into())
+    };
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "site.toml".into(),
+            format!(
+                "title = {}\nbase_url = {}\ndescription = {}\nlanguage = \"en\"\ntheme = \"default\"\n",
+                toml_text(site.title),
+                toml_text(site.base_url),
+                toml_text(site.description)
+            ),
+        ),
+        (".gitignore".into(), "public/\n.huddle/\n".into()),
+        (
+            "content/_index.md".into(),
+            format!(
+                "---\ntitle: {}\ndescription: {}\n---\n\nWelcome. Start with the newest article below.\n",
+                yaml_text(site.title),
+                yaml_text(site.description)
+            ),
+        ),
+        (
+            "content/articles/_index.md".into(),
+            "---\ntitle: Articles\n---\n".into(),
+        ),
+    ];
+    if site.sample_pages {
+        files.push((
+            "content/about.md".into(),
+            "---\ntitle: About\n---\n\nWho writes these notes, and for whom.\n".into(),
+        ));
+        files.push(("content/articles/first-article.md".into(), format!("---\ntitle: My first article\ndate: {today}\ndescription: A first note for the managers I coach.\nlevel: pooled\nattitudes: [respect]\npractices: [effective-listening]\n---\n\nWrite your first article here. Its first paragraph is the summary.\n\n## Try this week\n\n- [ ] Listen to one person without planning your reply\n- [ ] Note one thing you learned\n")));
+    }
+    let mut out: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .chain(deploy_files(daily))
+        .map(|(rel, text)| (rel, text.into_bytes()))
+        .collect();
+    for file in embedded_files(&DEFAULT_THEME) {
+        out.push((
+            format!("themes/default/{}", file.path().display()),
+            file.contents().to_vec(),
+        ));
+    }
+    out
+}
+
+/// Creates a new site in `dir` (which must not exist or be empty): the
+/// files of `new_site_files`.
 pub fn init_site(dir: &Path, today: &str, daily: jiff::civil::Time) -> Result<(), Vec<Diagnostic>> {
     if dir.exists()
         && fs::read_dir(dir)
@@ -323,33 +401,8 @@ pub fn init_site(dir: &Path, today: &str, daily: jiff::civil::Time) -> Result<()
             .with_help("give huddle init a new folder name, e.g. huddle init my-coaching-site"),
         ]);
     }
-    let files: Vec<(String, String)> = vec![
-        ("site.toml".into(), "title = \"Coach Notes\"\nbase_url = \"https://coach.example.org\"\ndescription = \"Articles and checklists for the managers I coach.\"\nlanguage = \"en\"\ntheme = \"default\"\n".into()),
-        (".gitignore".into(), "public/\n.huddle/\n".into()),
-        ("content/_index.md".into(), "---\ntitle: Coach Notes\ndescription: Articles and checklists for the managers I coach.\n---\n\nWelcome. Start with the newest article below.\n".into()),
-        ("content/articles/_index.md".into(), "---\ntitle: Articles\n---\n".into()),
-        ("content/about.md".into(), "---\ntitle: About\n---\n\nWho writes these notes, and for whom.\n".into()),
-        ("content/articles/first-article.md".into(), format!("---\ntitle: My first article\ndate: {today}\ndescription: A first note for the managers I coach.\nlevel: pooled\nattitudes: [respect]\npractices: [effective-listening]\n---\n\nWrite your first article here. Its first paragraph is the summary.\n\n## Try this week\n\n- [ ] Listen to one person without planning your reply\n- [ ] Note one thing you learned\n")),
-    ];
-    for (rel, text) in files.into_iter().chain(deploy_files(daily)) {
-        write_new(&dir.join(&rel), &text).map_err(|d| vec![d])?;
-    }
-    for file in embedded_files(&DEFAULT_THEME) {
-        let path = dir.join("themes/default").join(file.path());
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| {
-                vec![Diagnostic::file_error(
-                    parent.display().to_string(),
-                    e.to_string(),
-                )]
-            })?;
-        }
-        fs::write(&path, file.contents()).map_err(|e| {
-            vec![Diagnostic::file_error(
-                path.display().to_string(),
-                e.to_string(),
-            )]
-        })?;
+    for (rel, bytes) in new_site_files(&NewSite::INIT, today, daily) {
+        write_new(&dir.join(&rel), &bytes).map_err(|d| vec![d])?;
     }
     Ok(())
 }

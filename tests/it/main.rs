@@ -13,6 +13,7 @@ mod checklists;
 mod cli_errors;
 mod cross_links;
 mod deploy;
+mod import;
 mod incremental;
 mod issues;
 mod links_resolve;
