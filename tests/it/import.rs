@@ -639,3 +639,84 @@ fn broken_and_hostile_exports_are_refused_with_their_line_and_nothing_written() 
         assert!(!tmp.path().join("site").exists(), "{file} wrote files");
     }
 }
+
+/// Serves `body` at `path` and 404 for anything else, on a free port of
+/// loopback; returns the port. Each connection is answered once.
+fn serve_one_file(path: &'static str, body: Vec<u8>) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap_or(0);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut stream = stream;
+            let wanted = request.split_whitespace().nth(1) == Some(path);
+            let (status, bytes): (&str, &[u8]) = if wanted {
+                ("200 OK", &body)
+            } else {
+                ("404 Not Found", b"not here")
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                bytes.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(bytes);
+        }
+    });
+    port
+}
+
+#[test]
+fn download_fetches_only_what_the_uploads_folder_lacks() {
+    let tmp = tempfile::tempdir().unwrap();
+    uploads(&tmp.path().join("uploads"));
+    let port = serve_one_file(
+        "/wp-content/uploads/2025/02/sticky-wall.jpg",
+        crate::common::jpeg(640, 480),
+    );
+    let export = read(fixture("wordpress.xml")).replace(
+        "https://steadyteams.example.com",
+        &format!("http://127.0.0.1:{port}"),
+    );
+    std::fs::write(tmp.path().join("export.xml"), export).unwrap();
+    let out = huddle_in(
+        tmp.path(),
+        &[
+            "import",
+            "wordpress",
+            "export.xml",
+            "--uploads",
+            "uploads",
+            "--root",
+            "site",
+            "--download",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = tmp.path().join("site/content/articles/listening-first");
+    assert_eq!(size_of(&bundle.join("sticky-wall.jpg")), (640, 480));
+    let post = read(bundle.join("index.md"));
+    assert!(
+        post.contains("![A wall of sticky notes](sticky-wall.jpg)"),
+        "{post}"
+    );
+    let report = read(tmp.path().join("site/import-report.md"));
+    assert!(
+        report.contains("| images downloaded (--download) | 1 |"),
+        "{report}"
+    );
+    // The audio file is not on the server: listed, linked to the old site.
+    assert!(
+        report.contains("intro.mp3 is linked but downloading it failed"),
+        "{report}"
+    );
+}
