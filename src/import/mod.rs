@@ -31,6 +31,7 @@ use tags::Target;
 use crate::config::{CONFIG_FILE, load_config};
 use crate::diagnostic::Diagnostic;
 use crate::scaffold::{NewSite, new_site_files};
+use crate::views::one_line;
 use crate::vocab::{TaxonomyKind, Vocabulary, default_vocabulary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,13 +168,13 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, Vec<Diagnostic>> {
     };
     let mut report = report::Report::new(&shown, opts.platform, &export);
     let placed = place(&export, &mut report);
-    let lookup = Lookup::new(&export, &placed);
     let mut media = Media::new(
         opts.media.clone(),
         flavor,
         export.site_url.clone(),
         opts.download,
     );
+    let lookup = Lookup::new(&export, &placed, &media);
     let mut plan: BTreeMap<String, Planned> = BTreeMap::new();
     let progress = Progress::new(export.entries.len());
     for (i, entry) in export.entries.iter().enumerate() {
@@ -481,6 +482,9 @@ struct Lookup {
     by_path: HashMap<String, usize>,
     by_slug: HashMap<String, Option<usize>>,
     hosts: Vec<String>,
+    /// Attachments by their file (`original_key`), to match a picture's URL.
+    attachment_files: HashMap<String, usize>,
+    attachment_ids: HashMap<String, usize>,
 }
 
 /// `/2025/03/x/` for any spelling of it: decoded, lower case, with the slash.
@@ -495,7 +499,7 @@ fn normal_path(path: &str) -> String {
 }
 
 impl Lookup {
-    fn new(export: &Export, placed: &[Placed]) -> Self {
+    fn new(export: &Export, placed: &[Placed], media: &Media) -> Self {
         let mut by_path = HashMap::new();
         let mut by_slug: HashMap<String, Option<usize>> = HashMap::new();
         for (i, e) in export.entries.iter().enumerate() {
@@ -535,6 +539,18 @@ impl Lookup {
             by_path,
             by_slug,
             hosts,
+            attachment_files: export
+                .attachments
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| media.upload_path(&a.url).map(|p| (original_key(&p), i)))
+                .collect(),
+            attachment_ids: export
+                .attachments
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), i))
+                .collect(),
         }
     }
 
@@ -618,16 +634,12 @@ impl Work<'_> {
         let id = class
             .split_whitespace()
             .find_map(|c| c.strip_prefix("wp-image-"));
-        if let Some(a) = id.and_then(|id| self.export.attachment(id)) {
-            return Some(a);
+        if let Some(&i) = id.and_then(|id| self.lookup.attachment_ids.get(id)) {
+            return self.export.attachments.get(i);
         }
         let want = self.media.upload_path(src)?;
-        let want_original = original_key(&want);
-        self.export.attachments.iter().find(|a| {
-            self.media
-                .upload_path(&a.url)
-                .is_some_and(|p| original_key(&p) == want_original)
-        })
+        let i = *self.lookup.attachment_files.get(&original_key(&want))?;
+        self.export.attachments.get(i)
     }
 }
 
@@ -836,14 +848,6 @@ fn rfc3339(t: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
-fn one_line(html: &str) -> String {
-    let text = html2text::config::plain_no_decorate()
-        .link_footnotes(false)
-        .string_from_read(html.as_bytes(), 10_000)
-        .unwrap_or_default();
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[allow(clippy::too_many_arguments)]
 fn convert_entry(
     export: &Export,
@@ -888,6 +892,12 @@ fn convert_entry(
         (Flavor::Ghost, None) => e.html.replace("__GHOST_URL__", ""),
         _ => e.html.clone(),
     };
+    if flavor == Flavor::Ghost && e.html.trim().is_empty() {
+        report.notes_general.push(format!(
+            "“{}” has no HTML in the export (only Ghost's editor data), so its text is empty: copy it in by hand",
+            e.title
+        ));
+    }
     let attachments = |id: &str| {
         export
             .attachment(id)

@@ -108,7 +108,7 @@ fn plain_text(html: &str, width: usize) -> String {
 }
 
 /// HTML as one line of text, without link footnotes (for summaries).
-fn one_line(html: &str) -> String {
+pub(crate) fn one_line(html: &str) -> String {
     let text = html2text::config::plain_no_decorate()
         .link_footnotes(false)
         .string_from_read(html.as_bytes(), 10_000)

@@ -18,6 +18,7 @@ mod pictures;
 mod taxonomies;
 
 pub use checklists::{ChecklistView, ChecklistsPageView};
+pub(crate) use issue::one_line;
 pub use issue::{ArchiveView, EmailView, IssueText, IssueView};
 pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
 pub use pictures::ShareCardView;
