@@ -113,7 +113,7 @@ pub fn to_markdown(
 
 // ---- shortcodes -----------------------------------------------------------
 
-/// Shortcodes huddle knows; others are treated as shortcodes only when they
+/// Shortcodes huddle knows (besides the sign-up forms of `SIGNUP`); others are treated as shortcodes only when they
 /// look like one (attributes, a closing tag, or `_`/`-` in the name), so
 /// `a[i]` in prose stays.
 const KNOWN: &[&str] = &[
@@ -126,13 +126,6 @@ const KNOWN: &[&str] = &[
     "playlist",
     "youtube",
     "vimeo",
-    "mc4wp_form",
-    "mc4wp-form",
-    "convertkit",
-    "mailchimp",
-    "mailpoet_form",
-    "newsletter",
-    "yikes-mailchimp",
     "contact-form-7",
     "contact-form",
     "wpforms",
@@ -142,7 +135,6 @@ const KNOWN: &[&str] = &[
     "reading_time",
     "addtoany",
     "ssba",
-    "jetpack_subscription_form",
     "sharethis",
 ];
 
@@ -201,7 +193,7 @@ fn shortcode_at(s: &str) -> Option<Shortcode<'_>> {
         ),
         None => (None, open_len),
     };
-    let known = KNOWN.contains(&name);
+    let known = KNOWN.contains(&name) || SIGNUP.contains(&name);
     let looks_like_one =
         !attrs.is_empty() || inner.is_some() || name.contains('_') || name.contains('-');
     (known || looks_like_one).then_some(Shortcode {

@@ -848,6 +848,16 @@ fn rfc3339(t: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
+/// Ghost writes its own address as `__GHOST_URL__`: the old site's, when
+/// known, else nothing (a path from the site root).
+fn ghost_urls(text: &str, flavor: Flavor, site: Option<&url::Url>) -> String {
+    match (flavor, site) {
+        (Flavor::Ghost, Some(u)) => text.replace("__GHOST_URL__", u.as_str().trim_end_matches('/')),
+        (Flavor::Ghost, None) => text.replace("__GHOST_URL__", ""),
+        _ => text.to_string(),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn convert_entry(
     export: &Export,
@@ -885,13 +895,7 @@ fn convert_entry(
         copied: 0,
         missing: 0,
     };
-    let html = match (flavor, export.site_url.as_ref()) {
-        (Flavor::Ghost, Some(u)) => e
-            .html
-            .replace("__GHOST_URL__", u.as_str().trim_end_matches('/')),
-        (Flavor::Ghost, None) => e.html.replace("__GHOST_URL__", ""),
-        _ => e.html.clone(),
-    };
+    let html = ghost_urls(&e.html, flavor, export.site_url.as_ref());
     if flavor == Flavor::Ghost && e.html.trim().is_empty() {
         report.notes_general.push(format!(
             "“{}” has no HTML in the export (only Ghost's editor data), so its text is empty: copy it in by hand",
@@ -910,13 +914,7 @@ fn convert_entry(
     let mut image_alt = None;
     let mut featured_notes: Vec<Note> = Vec::new();
     if let Some(f) = &e.featured {
-        let url = match (flavor, export.site_url.as_ref()) {
-            (Flavor::Ghost, Some(u)) => f
-                .url
-                .replace("__GHOST_URL__", u.as_str().trim_end_matches('/')),
-            (Flavor::Ghost, None) => f.url.replace("__GHOST_URL__", ""),
-            _ => f.url.clone(),
-        };
+        let url = ghost_urls(&f.url, flavor, export.site_url.as_ref());
         match work.fetch(&url) {
             Ok(name) => {
                 image = Some(name);
