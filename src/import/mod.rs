@@ -175,34 +175,6 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, Vec<Diagnostic>> {
         opts.download,
     );
     let lookup = Lookup::new(&export, &placed, &media);
-    let mut plan: BTreeMap<String, Planned> = BTreeMap::new();
-    let progress = Progress::new(export.entries.len());
-    for (i, entry) in export.entries.iter().enumerate() {
-        let file = convert_entry(
-            &export,
-            i,
-            entry,
-            &placed,
-            &lookup,
-            &mut media,
-            &mapping,
-            &vocab,
-            &zone,
-            flavor,
-            &mut report,
-            opts.now,
-        );
-        for (name, f) in file.bundle {
-            let dir = placed[i].source.rsplit_once('/').map_or("", |(d, _)| d);
-            plan.insert(format!("content/{dir}/{name}"), Planned::File(f));
-        }
-        plan.insert(
-            format!("content/{}", placed[i].source),
-            Planned::Text(file.text),
-        );
-        progress.tell(i + 1);
-    }
-    report.downloads = media.downloads;
     let counts: Vec<usize> = (0..export.terms.len())
         .map(|t| {
             export
@@ -221,10 +193,12 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, Vec<Diagnostic>> {
         },
         shown
     );
+    // The files besides the entries, known before any entry is converted.
+    let mut fixed: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     if opts.map.is_none() {
-        plan.insert(
+        fixed.insert(
             "import-map.toml".into(),
-            Planned::Text(tags::map_file(&export.terms, &mapping, &counts, &command)),
+            tags::map_file(&export.terms, &mapping, &counts, &command).into_bytes(),
         );
     }
     if !existing {
@@ -250,69 +224,69 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, Vec<Diagnostic>> {
             .date()
             .to_string();
         for (rel, bytes) in new_site_files(&site, &today, jiff::civil::time(6, 0, 0, 0)) {
-            plan.entry(rel).or_insert(Planned::Bytes(bytes));
+            fixed.entry(rel).or_insert(bytes);
         }
     }
-    let report_text = report.markdown(&export, &mapping, &counts, &command, opts.dry_run);
-    let summary = report.summary(opts.dry_run, &opts.root);
-    if opts.dry_run {
-        return Ok(Imported {
-            report: report_text,
-            summary,
-            files_written: 0,
-        });
-    }
-    if !opts.force {
-        let clashes: Vec<&String> = plan
-            .keys()
-            .filter(|rel| opts.root.join(rel).exists())
-            .collect();
-        if !clashes.is_empty() {
-            let mut listed: Vec<String> =
-                clashes.iter().take(20).map(|c| format!("  {c}")).collect();
-            if clashes.len() > 20 {
-                listed.push(format!("  … and {} more", clashes.len() - 20));
-            }
-            return Err(vec![Diagnostic::flag_error(
-                "--root",
-                format!(
-                    "{} file{} the import would write already exist{} in {}; nothing was written:\n{}",
-                    clashes.len(),
-                    if clashes.len() == 1 { "" } else { "s" },
-                    if clashes.len() == 1 { "s" } else { "" },
-                    opts.root.display(),
-                    listed.join("\n")
-                ),
-            )
-            .with_help("import into a new folder with --root DIR, move those files away, or pass --force to replace them (run the same import again with --force to redo it)")]);
-        }
+    let write = !opts.dry_run;
+    if write && !opts.force {
+        refuse_clashes(&opts.root, &placed, &fixed)?;
     }
     let mut written = 0;
-    plan.insert(
-        "import-report.md".into(),
-        Planned::Text(report_text.clone()),
-    );
-    for (rel, file) in plan {
-        let path = opts.root.join(&rel);
-        let fail = |e: std::io::Error| {
-            vec![Diagnostic::file_error(
-                rel.clone(),
-                format!("cannot write: {e}"),
-            )]
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
+    if write {
+        for (rel, bytes) in fixed {
+            write_file(&opts.root, &rel, Planned::Bytes(bytes))?;
+            written += 1;
         }
-        match file {
-            Planned::Text(t) => std::fs::write(&path, t).map_err(fail)?,
-            Planned::Bytes(b) => std::fs::write(&path, b).map_err(fail)?,
-            Planned::File(BundleFile::Bytes(b)) => {
-                std::fs::write(&path, b.as_slice()).map_err(fail)?
+    }
+    // Entries are converted and written one at a time: each entry's HTML
+    // leaves the model as it is converted, so an export's text and its
+    // Markdown are never both held whole.
+    let progress = Progress::new(export.entries.len());
+    for i in 0..export.entries.len() {
+        let html = std::mem::take(&mut export.entries[i].html);
+        let file = convert_entry(
+            &export,
+            i,
+            &html,
+            &placed,
+            &lookup,
+            &mut media,
+            &mapping,
+            &vocab,
+            &zone,
+            flavor,
+            &mut report,
+            opts.now,
+        );
+        drop(html);
+        if write {
+            let dir = placed[i].source.rsplit_once('/').map_or("", |(d, _)| d);
+            for (name, f) in file.bundle {
+                write_file(
+                    &opts.root,
+                    &format!("content/{dir}/{name}"),
+                    Planned::File(f),
+                )?;
+                written += 1;
             }
-            Planned::File(BundleFile::Copy(from)) => {
-                std::fs::copy(&from, &path).map_err(fail)?;
-            }
+            write_file(
+                &opts.root,
+                &format!("content/{}", placed[i].source),
+                Planned::Text(file.text),
+            )?;
+            written += 1;
         }
+        progress.tell(i + 1);
+    }
+    report.downloads = media.downloads;
+    let report_text = report.markdown(&export, &mapping, &counts, &command, opts.dry_run);
+    let summary = report.summary(opts.dry_run, &opts.root);
+    if write {
+        write_file(
+            &opts.root,
+            "import-report.md",
+            Planned::Text(report_text.clone()),
+        )?;
         written += 1;
     }
     Ok(Imported {
@@ -320,6 +294,66 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, Vec<Diagnostic>> {
         summary,
         files_written: written,
     })
+}
+
+/// Refuses an import that would write over a file: an entry's file, a
+/// bundle's folder (its pictures are named only as it is converted), or
+/// one of the site's own files.
+fn refuse_clashes(
+    root: &std::path::Path,
+    placed: &[Placed],
+    fixed: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut clashes: Vec<String> = Vec::new();
+    for p in placed {
+        let rel = format!("content/{}", p.source);
+        if root.join(&rel).exists() {
+            clashes.push(rel);
+        } else if p.bundle {
+            let dir = p.source.rsplit_once('/').map_or("", |(d, _)| d);
+            let folder = format!("content/{dir}/");
+            if root.join(&folder).exists() {
+                clashes.push(folder);
+            }
+        }
+    }
+    clashes.extend(fixed.keys().filter(|rel| root.join(rel).exists()).cloned());
+    clashes.sort();
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    let mut listed: Vec<String> = clashes.iter().take(20).map(|c| format!("  {c}")).collect();
+    if clashes.len() > 20 {
+        listed.push(format!("  … and {} more", clashes.len() - 20));
+    }
+    Err(vec![Diagnostic::flag_error(
+        "--root",
+        format!(
+            "{} file{} the import would write already exist{} in {}; nothing was written:\n{}",
+            clashes.len(),
+            if clashes.len() == 1 { "" } else { "s" },
+            if clashes.len() == 1 { "s" } else { "" },
+            root.display(),
+            listed.join("\n")
+        ),
+    )
+    .with_help("import into a new folder with --root DIR, move those files away, or pass --force to replace them (run the same import again with --force to redo it)")])
+}
+
+fn write_file(root: &std::path::Path, rel: &str, file: Planned) -> Result<(), Vec<Diagnostic>> {
+    let path = root.join(rel);
+    let fail = |e: std::io::Error| vec![Diagnostic::file_error(rel, format!("cannot write: {e}"))];
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    match file {
+        Planned::Text(t) => std::fs::write(&path, t).map_err(fail),
+        Planned::Bytes(b) => std::fs::write(&path, b).map_err(fail),
+        Planned::File(BundleFile::Bytes(b)) => std::fs::write(&path, b.as_slice()).map_err(fail),
+        Planned::File(BundleFile::Copy(from)) => {
+            std::fs::copy(&from, &path).map(|_| ()).map_err(fail)
+        }
+    }
 }
 
 /// URL paths huddle writes itself: a page there would be refused.
@@ -862,7 +896,7 @@ fn ghost_urls(text: &str, flavor: Flavor, site: Option<&url::Url>) -> String {
 fn convert_entry(
     export: &Export,
     i: usize,
-    e: &Entry,
+    html: &str,
     placed: &[Placed],
     lookup: &Lookup,
     media: &mut Media,
@@ -873,6 +907,7 @@ fn convert_entry(
     report: &mut report::Report,
     now: jiff::Timestamp,
 ) -> Converted {
+    let e = &export.entries[i];
     let old_base = export
         .site_url
         .clone()
@@ -895,8 +930,8 @@ fn convert_entry(
         copied: 0,
         missing: 0,
     };
-    let html = ghost_urls(&e.html, flavor, export.site_url.as_ref());
-    if flavor == Flavor::Ghost && e.html.trim().is_empty() {
+    let html = ghost_urls(html, flavor, export.site_url.as_ref());
+    if flavor == Flavor::Ghost && html.trim().is_empty() {
         report.notes_general.push(format!(
             "“{}” has no HTML in the export (only Ghost's editor data), so its text is empty: copy it in by hand",
             e.title

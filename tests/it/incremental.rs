@@ -726,3 +726,51 @@ fn newsletter_issue_edits_under_serve_add_up_to_a_fresh_build() {
     );
     assert!(!s.served.contains_key("newsletter/2026-03-15/email.html"));
 }
+
+#[test]
+fn an_imported_blog_under_serve_adds_up_to_a_fresh_build() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    crate::import::imported_wordpress_site(site.root());
+    let mut s = Served2::start(&site);
+    s.assert_matches(&site, "the first build of an imported blog");
+    assert!(
+        s.served
+            .contains_key("about/team/coaching-hours/index.html")
+    );
+    assert!(
+        s.served
+            .contains_key("2025/03/giving-feedback-that-lands/index.html")
+    );
+
+    let post = "content/articles/giving-feedback-that-lands/index.md";
+    let c = edit(
+        &site,
+        post,
+        "title: Giving feedback that lands",
+        "title: Feedback that lands",
+    );
+    s.step(&site, c, "an imported article's title edited");
+    let c = edit(
+        &site,
+        "content/about/team/index.md",
+        "Three coaches",
+        "Four coaches",
+    );
+    s.step(
+        &site,
+        c,
+        "the body of a page bundle with a child page edited",
+    );
+    let c = edit(
+        &site,
+        "content/about/team/coaching-hours.md",
+        "Fridays",
+        "Mondays",
+    );
+    s.step(&site, c, "the child page beside the bundle edited");
+    let gone = "content/articles/next-quarters-retro.md";
+    site.remove(gone);
+    s.step(&site, paths(&site, &[gone]), "an imported article deleted");
+}
