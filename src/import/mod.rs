@@ -6,8 +6,9 @@
 //! pictures, pages under their parents), its HTML becomes Markdown
 //! (`convert`) with links to other entries as `@/…md` links and pictures
 //! copied from the uploads folder (`media`), and the report lists what
-//! needs a human look at its line (`report`). Nothing is written until all
-//! of it is planned, and nothing that exists is overwritten without `--force`.
+//! needs a human look at its line (`report`). Nothing is written until every
+//! entry has its place and no path clashes; nothing that exists is
+//! overwritten without `--force`.
 
 mod convert;
 mod ghost;

@@ -409,6 +409,35 @@ fn importing_again_is_refused_and_with_force_gives_the_same_files() {
         first,
         "the same import gave other files"
     );
+
+    // A post with pictures whose folder exists (with a file of the coach's
+    // own, no index.md) is a clash too: its pictures would land beside it.
+    let site = tmp.path().join("site");
+    std::fs::remove_dir_all(site.join("content")).unwrap();
+    std::fs::create_dir_all(site.join("content/articles/listening-first")).unwrap();
+    std::fs::write(
+        site.join("content/articles/listening-first/notes.jpg"),
+        b"the coach's own",
+    )
+    .unwrap();
+    let clash = import(&[]);
+    assert_eq!(clash.status.code(), Some(1), "{}", stderr(&clash));
+    let err = stderr(&clash);
+    assert!(
+        err.contains("2 files")
+            && err.contains("  content/articles/listening-first/\n")
+            && err.contains("  import-map.toml"),
+        "{err}"
+    );
+    assert_eq!(
+        read(site.join("content/articles/listening-first/notes.jpg")),
+        "the coach's own"
+    );
+    assert!(
+        !site
+            .join("content/articles/giving-feedback-that-lands")
+            .exists()
+    );
 }
 
 #[test]
