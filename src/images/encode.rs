@@ -143,8 +143,13 @@ pub(super) fn decode_key(table: &ImageTable, key: &str) -> Result<DynamicImage, 
 /// Keeps `bytes` at `path` in the cache (temp file + rename, so a reader
 /// never sees half a file).
 pub(super) fn store(cache_dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Fault> {
+    // Two pictures can share a variant (the same file used twice), and
+    // rayon may encode both at once: each write gets its own temp name, so
+    // neither rename finds the other's file gone.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     std::fs::create_dir_all(cache_dir).map_err(|e| cache_fault(cache_dir, &e))?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| {
