@@ -239,7 +239,11 @@ pub fn feed_members(views: &Views) -> Vec<usize> {
 }
 
 /// Every HTML page of the site with its last change, for sitemap.xml.
-pub fn sitemap(views: &Views, newsletter: bool) -> Vec<SitemapEntry> {
+pub fn sitemap(
+    views: &Views,
+    newsletter: bool,
+    lists: &[(crate::views::ListId, usize)],
+) -> Vec<SitemapEntry> {
     let graph = views.graph;
     let newest = |members: &[usize]| {
         members
@@ -282,6 +286,19 @@ pub fn sitemap(views: &Views, newsletter: bool) -> Vec<SitemapEntry> {
         loc: views.permalink("checklists/"),
         lastmod: newest(&graph.articles),
     });
+    // A list's later pages, dated as its first.
+    let lastmods: HashMap<String, Option<String>> = entries
+        .iter()
+        .map(|e| (e.loc.clone(), e.lastmod.clone()))
+        .collect();
+    for &(list, pages) in lists {
+        let path = list.path(graph, views.vocab);
+        let lastmod = lastmods.get(&views.permalink(&path)).cloned().flatten();
+        entries.extend((2..=pages).map(|n| SitemapEntry {
+            loc: views.permalink(&crate::views::page_path(&path, n)),
+            lastmod: lastmod.clone(),
+        }));
+    }
     if views.config.search.enabled {
         entries.push(SitemapEntry {
             loc: views.permalink("search/"),

@@ -141,6 +141,17 @@ pub struct RenderedSite {
     pub scheduled: Vec<Scheduled>,
     /// Each newsletter issue's email files (output paths), newest issue first.
     pub emails: Vec<String>,
+    /// The search index's files and what they were made from, if it was made
+    /// (or kept).
+    pub search_index: Option<SearchIndexMade>,
+}
+
+/// The search index of a build: its manifest, and whether it was kept from
+/// the last build into the same folder (its records had not changed).
+#[derive(Debug, Clone)]
+pub struct SearchIndexMade {
+    pub manifest: search::IndexManifest,
+    pub kept: bool,
 }
 
 pub use front::Scheduled;
@@ -155,6 +166,9 @@ pub struct BuildReport {
     pub scheduled: Vec<Scheduled>,
     /// Each newsletter issue's email files, as paths in the output folder.
     pub emails: Vec<String>,
+    /// Whether the search index was kept as the last build wrote it (no
+    /// record changed), not made again. False without search.
+    pub search_index_kept: bool,
 }
 
 /// The outcome of a successful check.
@@ -170,7 +184,12 @@ pub struct CheckReport {
 /// background).
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Vec<Diagnostic>> {
     let opts = &opts.resolved()?;
-    pipeline::run(opts, !opts.dev_server)
+    let index = if opts.dev_server {
+        pipeline::Index::No
+    } else {
+        pipeline::Index::Fresh
+    };
+    pipeline::run(opts, index)
 }
 
 /// With `HUDDLE_TIMINGS=1`, prints how long each stage took (for the benchmark).
@@ -222,8 +241,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let shown = display_output(&opts.root, &out);
     // Fail before the work if the folder is not ours, and again at write time.
     output::check_output_folder(&out, &shown).map_err(|d| vec![d])?;
-    let site = pipeline::run(opts, !opts.dev_server)?;
+    let index = if opts.dev_server {
+        pipeline::Index::No
+    } else {
+        pipeline::Index::Into(&out)
+    };
+    let site = pipeline::run(opts, index)?;
+    // The manifest goes while the folder changes, and comes back once the
+    // files it lists are there.
+    search::forget_manifest(&opts.root, &out);
     let write = output::write_output(&out, &shown, &site.files)?;
+    if let Some(index) = &site.search_index {
+        search::save_manifest(&opts.root, &out, &index.manifest);
+    }
     Ok(BuildReport {
         pages: site.pages,
         write,
@@ -231,6 +261,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         images: site.images,
         scheduled: site.scheduled,
         emails: site.emails,
+        search_index_kept: site.search_index.is_some_and(|i| i.kept),
     })
 }
 
@@ -238,7 +269,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 /// warnings and what is scheduled.
 pub fn check(opts: &BuildOptions) -> Result<CheckReport, Vec<Diagnostic>> {
     let opts = &opts.resolved()?;
-    pipeline::run(opts, false).map(|s| CheckReport {
+    pipeline::run(opts, pipeline::Index::No).map(|s| CheckReport {
         warnings: s.warnings,
         scheduled: s.scheduled,
     })

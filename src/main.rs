@@ -213,6 +213,9 @@ fn main() -> ExitCode {
                 if i.cards > 0 {
                     images.push_str(&format!("; {} share card{} drawn", i.cards, if i.cards == 1 { "" } else { "s" }));
                 }
+                if r.search_index_kept {
+                    images.push_str("; search index unchanged, kept");
+                }
                 eprintln!(
                     "built {} pages into {} in {} ms ({} files written, {} unchanged, {} removed{images})",
                     r.pages, opts.output_dir().display(), started.elapsed().as_millis(),

@@ -95,6 +95,21 @@ impl OutputContent {
             OutputContent::Copy(FileSource::Disk(p)) | OutputContent::Cached(p) => std::fs::read(p),
         }
     }
+
+    /// How many bytes the file has once written (a packed file's, unpacked;
+    /// a copy's, as its source is now; 0 if that cannot be read).
+    pub fn written_size(&self) -> u64 {
+        match self {
+            OutputContent::Bytes(b) => b.len() as u64,
+            OutputContent::Packed(p) => p
+                .get(..4)
+                .map_or(0, |n| u32::from_le_bytes([n[0], n[1], n[2], n[3]]) as u64),
+            OutputContent::Copy(FileSource::Embedded(b)) => b.len() as u64,
+            OutputContent::Copy(FileSource::Disk(p)) | OutputContent::Cached(p) => {
+                std::fs::metadata(p).map_or(0, |m| m.len())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -14,9 +14,20 @@ use crate::vocab::Vocabulary;
 use crate::{BuildOptions, RenderedSite, StageTimer};
 use crate::{config, front, graph, images, load, render, search, taxonomy};
 
+/// Whether a run makes the search index.
+#[derive(Clone, Copy)]
+pub(crate) enum Index<'a> {
+    No,
+    /// Made afresh.
+    Fresh,
+    /// For this output folder: the index it holds is kept when the last
+    /// build there indexed the same records (`search::kept_index`).
+    Into(&'a std::path::Path),
+}
+
 /// Every stage but the writer. With `index`, the search index is built too
 /// (on its own thread, while the pages render).
-pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<Diagnostic>> {
+pub(crate) fn run(opts: &BuildOptions, index: Index) -> Result<RenderedSite, Vec<Diagnostic>> {
     let mut timer = StageTimer::from_env();
     let (config, vocab) = settings(opts)?;
     let (sources, assets, mut problems) = read_sources(opts, &config, &vocab);
@@ -27,7 +38,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     let static_files = load::load_static(&opts.root, &config.theme);
     let pictures = Pictures::survey(&opts.root, &placement.assets, &static_files, &config);
     timer.mark("pictures surveyed");
-    let text_words = search_words(&config, index);
+    let text_words = search_words(&config, !matches!(index, Index::No));
     let (mut pages, urls) = (placement.pages, &placement.urls);
     graph::render_bodies(&mut pages, urls, text_words, &pictures.table, &[]);
     timer.mark("markdown");
@@ -46,7 +57,7 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
     problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
     let used = graph::pictures_used(&site);
     let bodies = take_bodies(&mut site);
-    let pending_index = start_index(text_words, &mut site, &config, &vocab);
+    let pending_index = start_index(text_words, &mut site, (&config, &vocab), (opts, index));
     let listings = render::listings(&site, &links, &config, &vocab, &[], false);
     timer.mark("cross-linked");
     let cards = render::share_cards(&site, &templates, &config, &vocab, &pictures.table, &[])
@@ -70,17 +81,16 @@ pub(crate) fn run(opts: &BuildOptions, index: bool) -> Result<RenderedSite, Vec<
         .flat_map(|n| render::EmailPart::ALL.map(|part| render::email_path(&site, n, part)))
         .map(|p| p.as_str().to_string())
         .collect();
-    with_index(rendered, pending_index, problems).map(|(files, all_paths, rendered, warnings)| {
-        RenderedSite {
-            files,
-            all_paths,
-            pages,
-            rendered,
-            warnings,
-            images,
-            scheduled: sources.scheduled,
-            emails,
-        }
+    with_index(rendered, pending_index, problems).map(|finished| RenderedSite {
+        files: finished.files,
+        all_paths: finished.all_paths,
+        pages,
+        rendered: finished.rendered,
+        warnings: finished.problems,
+        images,
+        scheduled: sources.scheduled,
+        emails,
+        search_index: finished.index,
     })
 }
 
@@ -137,17 +147,18 @@ pub(crate) fn publish(opts: &BuildOptions, config: &Config) -> front::Publish {
 }
 
 /// The rendered files with the search index's (when one was started), and
-/// the build's warnings; or its errors.
-type Finished = (
-    Vec<render::OutputFile>,
-    Vec<graph::OutputPath>,
-    usize,
-    Vec<Diagnostic>,
-);
+/// the build's warnings.
+struct Finished {
+    files: Vec<render::OutputFile>,
+    all_paths: Vec<graph::OutputPath>,
+    rendered: usize,
+    problems: Vec<Diagnostic>,
+    index: Option<crate::SearchIndexMade>,
+}
 
 fn with_index(
     rendered: Rendered,
-    pending: Option<search::PendingIndex>,
+    pending: Option<SearchIndex>,
     mut problems: Vec<Diagnostic>,
 ) -> Result<Finished, Vec<Diagnostic>> {
     let Rendered {
@@ -155,13 +166,19 @@ fn with_index(
         mut all_paths,
         rendered,
     } = rendered;
-    add_index(pending, &mut files, &mut all_paths)?;
+    let index = add_index(pending, &mut files, &mut all_paths)?;
     // (The render checked its own paths; this adds the search index's.)
     if let Some(dup) = crate::first_duplicate(&all_paths) {
         problems.push(crate::duplicate_output(&dup));
         return Err(problems);
     }
-    Ok((files, all_paths, rendered, problems))
+    Ok(Finished {
+        files,
+        all_paths,
+        rendered,
+        problems,
+        index,
+    })
 }
 
 /// Sources that could not be read, as parse failures.
@@ -232,33 +249,66 @@ impl Pictures {
     }
 }
 
-/// Starts the search index on its own thread (when search needs text).
+/// The search index of a run: being made, or kept from the last build.
+enum SearchIndex {
+    Making(search::PendingIndex, u64),
+    Kept(Vec<render::OutputFile>, u64),
+}
+
+/// Starts the search index on its own thread (when search needs text), or
+/// keeps the output folder's when its records have not changed.
 fn start_index(
     text_words: usize,
     site: &mut SiteGraph,
-    config: &Config,
-    vocab: &Vocabulary,
-) -> Option<search::PendingIndex> {
+    (config, vocab): (&Config, &Vocabulary),
+    (opts, index): (&BuildOptions, Index),
+) -> Option<SearchIndex> {
     (text_words > 0).then(|| {
         let records = search::search_records(&mut site.pages, config, vocab);
-        search::start_index(records, config.language.clone())
+        let digest = search::records_digest(&records, &config.language);
+        let kept = match index {
+            Index::Into(out) => search::kept_index(&opts.root, out, digest),
+            _ => None,
+        };
+        match kept {
+            Some(files) => SearchIndex::Kept(files, digest),
+            None => SearchIndex::Making(
+                search::start_index(records, config.language.clone()),
+                digest,
+            ),
+        }
     })
 }
 
 /// The search index's files, once it is built, join the site's.
 fn add_index(
-    pending: Option<search::PendingIndex>,
+    pending: Option<SearchIndex>,
     files: &mut Vec<crate::render::OutputFile>,
     all_paths: &mut Vec<crate::graph::OutputPath>,
-) -> Result<(), Vec<Diagnostic>> {
-    if let Some(pending) = pending {
-        let mut timer = StageTimer::from_env();
-        let index = pending.finish().map_err(|d| vec![d])?;
-        all_paths.extend(index.iter().map(|f| f.path.clone()));
-        files.extend(index);
-        timer.mark("search index");
-    }
-    Ok(())
+) -> Result<Option<crate::SearchIndexMade>, Vec<Diagnostic>> {
+    let mut timer = StageTimer::from_env();
+    let (index, digest, kept) = match pending {
+        None => return Ok(None),
+        Some(SearchIndex::Kept(index, digest)) => (index, digest, true),
+        Some(SearchIndex::Making(pending, digest)) => {
+            (pending.finish().map_err(|d| vec![d])?, digest, false)
+        }
+    };
+    let manifest = search::IndexManifest {
+        records: digest,
+        files: index
+            .iter()
+            .map(|f| (f.path.as_str().to_string(), f.content.written_size()))
+            .collect(),
+    };
+    all_paths.extend(index.iter().map(|f| f.path.clone()));
+    files.extend(index);
+    timer.mark(if kept {
+        "search index kept"
+    } else {
+        "search index"
+    });
+    Ok(Some(crate::SearchIndexMade { manifest, kept }))
 }
 
 /// site.toml and the vocabulary it defines, for these options.

@@ -174,3 +174,93 @@ pub(crate) fn search_records(
         })
         .collect()
 }
+
+/// What the last build's search index was made from, and the files it wrote
+/// (`.huddle/search/<output folder's hash>.json`): a build whose records are
+/// the same as then keeps those files instead of indexing again.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct IndexManifest {
+    /// A digest of every record, the language and the huddle binary.
+    pub records: u64,
+    /// Each index file's path in the output folder and its size.
+    pub files: Vec<(String, u64)>,
+}
+
+/// A digest of what the index is made from: every record in order, the
+/// language, and the running program (a new huddle, or a new Pagefind in
+/// it, indexes again).
+pub fn records_digest(records: &[SearchRecord], language: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = twox_hash::XxHash3_64::default();
+    language.hash(&mut h);
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    if let Some(meta) = std::env::current_exe().ok().and_then(|e| e.metadata().ok()) {
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+    }
+    for r in records {
+        (&r.url, &r.title, &r.text, &r.tags, &r.filters).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Where the manifest of the index written into `out` is kept.
+fn manifest_path(root: &std::path::Path, out: &std::path::Path) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = twox_hash::XxHash3_64::default();
+    out.hash(&mut h);
+    root.join(".huddle")
+        .join("search")
+        .join(format!("{:016x}.json", h.finish()))
+}
+
+/// The index files in `out` when the last build there indexed these very
+/// records and its files are still as it wrote them (there, the same size,
+/// not changed since): they are kept as they are.
+pub fn kept_index(
+    root: &std::path::Path,
+    out: &std::path::Path,
+    records: u64,
+) -> Option<Vec<OutputFile>> {
+    let path = manifest_path(root, out);
+    let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+    let manifest: IndexManifest = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    if manifest.records != records || manifest.files.is_empty() {
+        return None;
+    }
+    manifest
+        .files
+        .iter()
+        .map(|(name, size)| {
+            let file = out.join(name);
+            let meta = std::fs::symlink_metadata(&file).ok()?;
+            let untouched = meta.modified().is_ok_and(|m| m <= written);
+            (meta.is_file() && meta.len() == *size && untouched).then(|| OutputFile {
+                path: OutputPath::new(name.clone()),
+                content: OutputContent::Cached(file),
+            })
+        })
+        .collect()
+}
+
+/// Records the index just written into `out` (best effort: it is a cache).
+pub fn save_manifest(root: &std::path::Path, out: &std::path::Path, manifest: &IndexManifest) {
+    let path = manifest_path(root, out);
+    let Ok(json) = serde_json::to_vec(manifest) else {
+        return;
+    };
+    let tmp = path.with_extension("json.tmp");
+    let saved = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&tmp, json))
+        .and_then(|()| std::fs::rename(&tmp, &path));
+    if saved.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Forgets the index of `out` (before a build writes a new one there).
+pub fn forget_manifest(root: &std::path::Path, out: &std::path::Path) {
+    let _ = std::fs::remove_file(manifest_path(root, out));
+}

@@ -32,6 +32,10 @@ pub struct Config {
     pub theme: String,
     pub author: String,
     pub words_per_minute: u32,
+    /// `paginate`: how many entries a list page shows (sections, term pages,
+    /// the checklists page) before the rest go to `page/2/` and on; 0 shows
+    /// every entry on one page. A section's `_index.md` may set its own.
+    pub paginate: usize,
     pub related: RelatedConfig,
     /// Whether article pages list the pages that link to them.
     pub backlinks: bool,
@@ -64,6 +68,8 @@ struct RawConfig {
     author: String,
     #[serde(default = "default_wpm")]
     words_per_minute: u32,
+    #[serde(default = "default_paginate")]
+    paginate: usize,
     #[serde(default)]
     related: RelatedConfig,
     #[serde(default = "default_true")]
@@ -96,6 +102,11 @@ fn default_true() -> bool {
 }
 fn default_wpm() -> u32 {
     200
+}
+/// Twenty entries a page: a list stays a few dozen KB at any size of site.
+pub const DEFAULT_PAGINATE: usize = 20;
+fn default_paginate() -> usize {
+    DEFAULT_PAGINATE
 }
 
 /// Reads and validates `<root>/site.toml`; `base_url_override` is `--base-url`.
@@ -204,6 +215,7 @@ pub fn parse_config(
             theme: raw.theme,
             author: raw.author,
             words_per_minute: raw.words_per_minute,
+            paginate: raw.paginate,
             related: raw.related,
             backlinks: raw.backlinks,
             newsletter: raw.newsletter,

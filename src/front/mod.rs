@@ -61,6 +61,8 @@ pub struct PageMeta {
     pub extra: serde_json::Value,
     /// A newsletter issue's subject, preheader and articles (content/newsletter/).
     pub issue: Option<IssueMeta>,
+    /// `paginate` in a section's `_index.md`: its entries per list page.
+    pub paginate: Option<usize>,
 }
 
 /// A featured image as front matter names it.
@@ -250,6 +252,7 @@ pub fn parse_front_matter(
         front: split.front.clone(),
         zone: rules.zone,
         is_issue: is_newsletter_issue(rel_path),
+        is_section: rel_path.ends_with("/_index.md"),
     };
     let (meta, problems) = validate::validate(&frame, fields, is_article, rules.vocab);
     Ok(ParsedSource {

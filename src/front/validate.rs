@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, suggestion};
 use crate::vocab::{TaxonomyKind, Vocabulary};
 
 /// The keys front matter may have.
-const KNOWN_KEYS: [&str; 13] = [
+const KNOWN_KEYS: [&str; 14] = [
     "title",
     "date",
     "updated",
@@ -31,6 +31,7 @@ const KNOWN_KEYS: [&str; 13] = [
     "slug",
     "aliases",
     "extra",
+    "paginate",
 ];
 
 /// Where diagnostics point: the file's whole text and its front matter's range.
@@ -43,6 +44,8 @@ pub(super) struct Frame<'a> {
     /// A newsletter issue (content/newsletter/): `subject`, `preheader` and
     /// `articles` are its keys, and it needs a date.
     pub(super) is_issue: bool,
+    /// A section's `_index.md` (not the home page's): `paginate` is its key.
+    pub(super) is_section: bool,
 }
 
 impl Frame<'_> {
@@ -86,6 +89,7 @@ pub(super) fn validate(
         image: None,
         extra: Value::Object(Default::default()),
         issue: None,
+        paginate: None,
     };
     let mut image_alt: Option<String> = None;
     let mut errors = Vec::new();
@@ -141,6 +145,7 @@ pub(super) fn validate(
             "image_alt" => text(frame, &key, value).map(|t| image_alt = Some(t.trim().to_string())),
             "slug" => slug(frame, value).map(|s| meta.slug = s),
             "aliases" => aliases(frame, value).map(|a| meta.aliases = a),
+            "paginate" => paginate(frame, value).map(|n| meta.paginate = n),
             "extra" => {
                 if !value.is_null() {
                     meta.extra = value;
@@ -237,6 +242,35 @@ fn text(frame: &Frame, key: &str, value: Value) -> Checked<String> {
         Value::Null => Ok(String::new()),
         v => scalar_text(&v)
             .ok_or_else(|| vec![wrong_kind(frame, key, "text", &format!("{key}: Some text"))]),
+    }
+}
+
+/// `paginate` in a section's `_index.md`: entries per page there (0: all
+/// on one page). Only a section's list is split, so elsewhere it is refused.
+fn paginate(frame: &Frame, value: Value) -> Checked<Option<usize>> {
+    if !frame.is_section {
+        return Err(vec![frame.at(
+            frame.key("paginate"),
+            "`paginate` only splits a section's list, and this file is not a section's `_index.md`".into(),
+            "move it to the section's `_index.md` (e.g. content/articles/_index.md), or set `paginate = 20` in site.toml for every list",
+        )]);
+    }
+    match value {
+        Value::Null => Ok(None),
+        Value::Number(n) => match n.as_u64() {
+            Some(n) if n <= 100_000 => Ok(Some(n as usize)),
+            _ => Err(vec![frame.at(
+                frame.value("paginate", &n.to_string()),
+                format!("`paginate: {n}` is not a number of entries per page"),
+                "write a whole number such as `paginate: 20` (0 lists every entry on one page)",
+            )]),
+        },
+        _ => Err(vec![wrong_kind(
+            frame,
+            "paginate",
+            "a whole number",
+            "paginate: 20",
+        )]),
     }
 }
 

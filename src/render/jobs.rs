@@ -8,7 +8,8 @@ use super::templates::render_one;
 use super::*;
 use crate::feeds::{AliasView, FeedView, SitemapEntry};
 use crate::views::{
-    ArchiveView, ChecklistsPageView, EmailView, PageView, SectionView, TaxonomyView, TermView,
+    ArchiveView, ChecklistsPageView, EmailView, ListId, PageView, PaginatorView, SectionView,
+    TaxonomyView, TermView, page_path,
 };
 use crate::vocab::TaxonomyKind;
 
@@ -60,6 +61,8 @@ pub enum Job {
     /// A term's index in its taxonomy's list.
     Term(TaxonomyKind, usize),
     Checklists,
+    /// Page n (from 2) of a list; page 1 is the list's own job.
+    ListPage(ListId, usize),
     Search,
     Newsletter,
     /// /newsletter/archive/: every issue.
@@ -87,6 +90,7 @@ pub(super) fn job_path(
         Job::Taxonomy(kind) => format!("{}/index.html", kind.plural()),
         Job::Term(kind, t) => format!("{}/{}/index.html", kind.plural(), vocab.term_slug(kind, t)),
         Job::Checklists => "checklists/index.html".into(),
+        Job::ListPage(list, n) => format!("{}index.html", page_path(&list.path(graph, vocab), n)),
         Job::Search => "search/index.html".into(),
         Job::Newsletter => "newsletter/index.html".into(),
         Job::IssueArchive => "newsletter/archive/index.html".into(),
@@ -118,6 +122,9 @@ pub(super) fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
         Job::Taxonomy(_) => "taxonomy_list.html",
         Job::Term(..) => "taxonomy_term.html",
         Job::Checklists => "checklists.html",
+        Job::ListPage(ListId::Section(_), _) => "section.html",
+        Job::ListPage(ListId::Term(..), _) => "taxonomy_term.html",
+        Job::ListPage(ListId::Checklists, _) => "checklists.html",
         Job::Search => "search.html",
         Job::Newsletter => "newsletter.html",
         Job::IssueArchive => "newsletter_archive.html",
@@ -138,6 +145,8 @@ pub struct JobData<'a> {
     pub current_path: String,
     pub current_url: String,
     pub view: JobView<'a>,
+    /// Where a page of a paginated list is in it (`paginator`).
+    pub paginator: Option<PaginatorView>,
 }
 
 /// The view of a job, under the name its template reads it by.
@@ -183,7 +192,14 @@ impl<'a> JobData<'a> {
             current_path: views.url(path),
             current_url: views.permalink(path),
             view,
+            paginator: None,
         }
+    }
+
+    /// The same, as page `paginator.number` of a paginated list.
+    pub(super) fn paged(mut self, paginator: Option<PaginatorView>) -> Self {
+        self.paginator = paginator;
+        self
     }
 
     /// The template's context (docs/templates.md lists it).
@@ -191,6 +207,9 @@ impl<'a> JobData<'a> {
         let mut ctx = Context::new();
         ctx.insert("current_path", &self.current_path);
         ctx.insert("current_url", &self.current_url);
+        if let Some(paginator) = &self.paginator {
+            ctx.insert("paginator", paginator);
+        }
         match &self.view {
             JobView::Page(page) => ctx.insert("page", page),
             JobView::Section(section) => ctx.insert("section", section),
@@ -230,12 +249,17 @@ pub(super) fn page_data<'b>(
 ) -> JobData<'b> {
     let page = &views.graph.pages[i];
     let template = job_template(Job::Page(i), views.graph);
-    let view = match page.kind {
-        PageKind::Page => JobView::Page(views.page(i, position, body)),
+    let (view, paginator) = match page.kind {
+        PageKind::Page => (JobView::Page(views.page(i, position, body)), None),
         PageKind::Home | PageKind::Section => {
             let members = sections.get(&page.section_dir).cloned().unwrap_or_default();
-            JobView::Section(views.section(Some(page), body, &members))
+            let (shown, paginator) = match ListId::of_page(views.graph, i) {
+                Some(list) => views.page_of(list, members.0.len(), 1),
+                None => (0..members.0.len(), None),
+            };
+            let view = views.section(Some(page), body, &members, shown);
+            (JobView::Section(view), paginator)
         }
     };
-    JobData::new(views, template, &page.path, view)
+    JobData::new(views, template, &page.path, view).paged(paginator)
 }

@@ -9,7 +9,7 @@ use super::jobs::{EmailPart, JobData, JobView, job_path, page_data};
 use super::*;
 use crate::feeds::{AliasView, FeedFormat};
 use crate::graph::sections;
-use crate::views::{IssueText, LinkView, Listed};
+use crate::views::{ChecklistGroups, IssueText, LinkView, ListId, Listed, page_count, page_path};
 use crate::vocab::TaxonomyKind;
 
 /// Every output file of a render, ready to render.
@@ -22,6 +22,10 @@ pub struct Plan<'a> {
     /// Per page: its place among the articles, if one.
     positions: Vec<Option<usize>>,
     aliases: Vec<(String, AliasView<'a>)>,
+    /// Every paginated list and its number of pages.
+    lists: Vec<(ListId, usize)>,
+    /// What the checklists page lists, for each of its pages.
+    checklists: ChecklistGroups,
     jobs: Vec<Job>,
     paths: Vec<OutputPath>,
     static_paths: Vec<String>,
@@ -51,12 +55,16 @@ impl<'a> Plan<'a> {
         );
         let (site, site_articles) = set_globals(&views, templates, &static_urls);
         let templates: &'a Templates = templates;
-        let aliases = crate::feeds::aliases(&views);
+        let sections = sections(graph);
+        let checklists = views.checklist_groups();
+        let lists = paginated_lists(&views, &sections, checklists.entries);
+        let mut aliases = crate::feeds::aliases(&views);
+        aliases.extend(first_page_redirects(&views, &lists));
         let mut positions = vec![None; graph.pages.len()];
         for (pos, &i) in graph.articles.iter().enumerate() {
             positions[i] = Some(pos);
         }
-        let jobs = list_jobs(graph, input.vocab, input.config, aliases.len());
+        let jobs = list_jobs(graph, input.vocab, input.config, aliases.len(), &lists);
         let paths: Vec<OutputPath> = jobs
             .iter()
             .map(|job| job_path(*job, graph, input.vocab, &aliases))
@@ -65,9 +73,11 @@ impl<'a> Plan<'a> {
             input,
             views,
             templates,
-            sections: sections(graph),
+            sections,
             positions,
             aliases,
+            lists,
+            checklists,
             jobs,
             paths,
             static_paths,
@@ -241,36 +251,32 @@ impl<'a> Plan<'a> {
             Job::EmptyHome => {
                 // No content/_index.md: the home page still exists, with the site's title.
                 let members = self.sections.get("").cloned().unwrap_or_default();
+                let all = 0..members.0.len();
                 f(&at(
                     "",
                     template,
-                    JobView::Section(views.section(None, "", &members)),
+                    JobView::Section(views.section(None, "", &members, all)),
                 ))
             }
             Job::Taxonomy(kind) => {
                 let view = JobView::Taxonomy(views.taxonomy(kind));
                 f(&at(&format!("{}/", kind.plural()), template, view))
             }
-            Job::Term(kind, t) => {
-                let term = views.term(kind, t);
-                let at_path = format!("{}/{}/", kind.plural(), term.summary.slug);
-                f(&at(
-                    &at_path,
-                    template,
-                    JobView::Term(views.taxonomy(kind), term),
-                ))
+            Job::Term(..) | Job::Checklists => {
+                let list = match self.jobs[k] {
+                    Job::Term(kind, t) => ListId::Term(kind, t),
+                    _ => ListId::Checklists,
+                };
+                f(&self.list_page(list, 1))
             }
-            Job::Checklists => {
-                let view = JobView::Checklists(views.checklists_page());
-                f(&at("checklists/", template, view))
-            }
+            Job::ListPage(list, n) => f(&self.list_page(list, n)),
             Job::Feed(level, format) => {
                 let (page_path, feed) = crate::feeds::feed(views, level, format, &self.feed_bodies);
                 f(&at(&page_path, template, JobView::Feed(feed)))
             }
             Job::Sitemap => {
                 let newsletter = self.input.config.newsletter.enabled;
-                let entries = crate::feeds::sitemap(views, newsletter);
+                let entries = crate::feeds::sitemap(views, newsletter, &self.lists);
                 f(&at("sitemap.xml", template, JobView::Sitemap(entries)))
             }
             Job::Alias(a) => {
@@ -295,6 +301,39 @@ impl<'a> Plan<'a> {
             Job::Robots => f(&at("robots.txt", template, JobView::Plain)),
             Job::NotFound => f(&at(path, template, JobView::Plain)),
         }
+    }
+
+    /// Page `n` of a paginated list (page 1 of a section is its page job).
+    fn list_page(&self, list: ListId, n: usize) -> JobData<'_> {
+        let views = &self.views;
+        let graph = self.input.graph;
+        let none = Default::default();
+        let members = |i: usize| {
+            self.sections
+                .get(&graph.pages[i].section_dir)
+                .unwrap_or(&none)
+        };
+        let items = match list {
+            ListId::Section(i) => members(i).0.len(),
+            ListId::Term(kind, t) => views.links.terms.postings(kind)[t].len(),
+            ListId::Checklists => self.checklists.entries,
+        };
+        let (shown, paginator) = views.page_of(list, items, n);
+        let view = match list {
+            // The section's own text is on its first page only.
+            ListId::Section(i) => {
+                JobView::Section(views.section(Some(&graph.pages[i]), "", members(i), shown))
+            }
+            ListId::Term(kind, t) => {
+                JobView::Term(views.taxonomy(kind), views.term(kind, t, shown))
+            }
+            ListId::Checklists => {
+                JobView::Checklists(views.checklists_page(&self.checklists, shown))
+            }
+        };
+        let template = Job::ListPage(list, n).template(graph);
+        let path = page_path(&list.path(graph, self.input.vocab), n);
+        JobData::new(views, template, &path, view).paged(paginator)
     }
 
     fn render_job(&self, k: usize) -> Result<OutputFile, Diagnostic> {
@@ -336,7 +375,7 @@ pub fn page_collisions(
         .map(|i| (graph.pages[i].output_file(), i))
         .collect();
     let mut errors = Vec::new();
-    for job in list_jobs(graph, vocab, config, 0) {
+    for job in list_jobs(graph, vocab, config, 0, &[]) {
         if matches!(job, Job::Page(_)) {
             continue;
         }
@@ -394,8 +433,71 @@ fn collision(page: &crate::graph::Page, dup: &str, others: &[String]) -> Diagnos
     d.with_help(help)
 }
 
-/// Every job of the site, page jobs first (job k is page k).
-fn list_jobs(graph: &SiteGraph, vocab: &Vocabulary, config: &Config, aliases: usize) -> Vec<Job> {
+/// Every paginated list with its number of pages.
+fn paginated_lists(
+    views: &Views,
+    sections: &BTreeMap<String, (Vec<usize>, Vec<usize>)>,
+    checklist_entries: usize,
+) -> Vec<(ListId, usize)> {
+    let graph = views.graph;
+    let mut lists: Vec<(ListId, usize)> = (0..graph.pages.len())
+        .filter_map(|i| ListId::of_page(graph, i))
+        .map(|list| {
+            let ListId::Section(i) = list else {
+                unreachable!("a page's list is a section")
+            };
+            let items = sections
+                .get(&graph.pages[i].section_dir)
+                .map_or(0, |m| m.0.len());
+            (list, items)
+        })
+        .collect();
+    for kind in TaxonomyKind::ALL {
+        let postings = views.links.terms.postings(kind);
+        lists.extend((0..postings.len()).map(|t| (ListId::Term(kind, t), postings[t].len())));
+    }
+    lists.push((ListId::Checklists, checklist_entries));
+    lists
+        .into_iter()
+        .map(|(list, items)| (list, page_count(items, views.per_page(list))))
+        .collect()
+}
+
+/// `<list>/page/1/` leads to the list's own URL, for every list that has
+/// more than one page.
+fn first_page_redirects<'a>(
+    views: &Views<'a>,
+    lists: &[(ListId, usize)],
+) -> Vec<(String, AliasView<'a>)> {
+    let (graph, vocab) = (views.graph, views.vocab);
+    lists
+        .iter()
+        .filter(|(_, pages)| *pages > 1)
+        .map(|&(list, _)| {
+            let path = list.path(graph, vocab);
+            let title: &'a str = match list {
+                ListId::Section(i) => &graph.pages[i].source.meta.title,
+                ListId::Term(kind, t) => vocab.term_slug_and_name(kind, t).1,
+                ListId::Checklists => "Checklists",
+            };
+            let alias = AliasView {
+                title,
+                permalink: views.permalink(&path),
+            };
+            (format!("{path}page/1/index.html"), alias)
+        })
+        .collect()
+}
+
+/// Every job of the site, page jobs first (job k is page k). `lists`: the
+/// paginated lists and their page counts.
+fn list_jobs(
+    graph: &SiteGraph,
+    vocab: &Vocabulary,
+    config: &Config,
+    aliases: usize,
+    lists: &[(ListId, usize)],
+) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..graph.pages.len()).map(Job::Page).collect();
     if !graph.pages.iter().any(|p| p.kind == PageKind::Home) {
         jobs.push(Job::EmptyHome);
@@ -405,6 +507,9 @@ fn list_jobs(graph: &SiteGraph, vocab: &Vocabulary, config: &Config, aliases: us
         jobs.extend((0..vocab.term_count(kind)).map(|t| Job::Term(kind, t)));
     }
     jobs.push(Job::Checklists);
+    for &(list, pages) in lists {
+        jobs.extend((2..=pages).map(|n| Job::ListPage(list, n)));
+    }
     if config.search.enabled {
         jobs.push(Job::Search);
     }

@@ -49,6 +49,17 @@ pub struct ChecklistPracticeGroup<'a> {
     pub levels: Vec<ChecklistLevelGroup<'a>>,
 }
 
+/// Every page with checklists by (practice, level), as the checklists page
+/// lists them (`usize::MAX`: none).
+pub struct ChecklistGroups {
+    groups: Vec<((usize, usize), Vec<usize>)>,
+    /// How many checklists the site has.
+    pub total: usize,
+    /// How many entries the list has: each checklist once per practice of
+    /// its page (once if the page has none).
+    pub entries: usize,
+}
+
 /// The `/checklists/` page.
 #[derive(Serialize)]
 pub struct ChecklistsPageView<'a> {
@@ -79,16 +90,18 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Every checklist of the site, grouped by practice, then by level; an
-    /// article with two practices is listed under both. Articles newest first,
-    /// then other pages.
-    pub fn checklists_page(&self) -> ChecklistsPageView<'a> {
+    /// Every page with checklists, grouped by practice, then by level; an
+    /// article with two practices is in both groups. Articles newest first,
+    /// then other pages. Made once per render: every page of the checklists
+    /// list shows a part of it.
+    pub fn checklist_groups(&self) -> ChecklistGroups {
         use std::collections::BTreeMap;
         let mut order: Vec<usize> = self.graph.articles.clone();
         order.extend((0..self.graph.pages.len()).filter(|&i| !self.graph.pages[i].is_article));
         // (practice, level) -> pages; usize::MAX sorts "none" last.
         let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
         let mut total = 0;
+        let mut entries = 0;
         for i in order {
             let p = &self.graph.pages[i];
             if p.body.checklists.is_empty() {
@@ -102,11 +115,40 @@ impl<'a> Views<'a> {
             } else {
                 practices
             } {
+                entries += p.body.checklists.len();
                 groups.entry((practice, level)).or_default().push(i);
             }
         }
+        ChecklistGroups {
+            groups: groups.into_iter().collect(),
+            total,
+            entries,
+        }
+    }
+
+    /// The checklists page: the entries of `groups` (counted in order, see
+    /// `ChecklistGroups::entries`) in `shown`; groups without one are left
+    /// out.
+    pub fn checklists_page(
+        &self,
+        all: &ChecklistGroups,
+        shown: std::ops::Range<usize>,
+    ) -> ChecklistsPageView<'a> {
         let mut out: Vec<ChecklistPracticeGroup<'a>> = Vec::new();
-        for ((practice, level), pages) in groups {
+        let mut seen = 0;
+        for ((practice, level), pages) in &all.groups {
+            let (practice, level) = (*practice, *level);
+            // The group's entries, counted in order; only those in `shown`.
+            let counts: Vec<usize> = pages
+                .iter()
+                .map(|&i| self.graph.pages[i].body.checklists.len())
+                .collect();
+            let in_group: usize = counts.iter().sum();
+            let first = seen;
+            seen += in_group;
+            if first >= shown.end || seen <= shown.start {
+                continue;
+            }
             if out.last().map(|g| g.practice.as_ref().map(|t| t.slug))
                 != Some(self.vocab.practices.get(practice).map(|t| t.slug.as_str()))
             {
@@ -124,10 +166,11 @@ impl<'a> Views<'a> {
             let level_def = self.vocab.levels.get(level);
             let entries = pages
                 .iter()
-                .flat_map(|&i| {
-                    let count = self.graph.pages[i].body.checklists.len() as u32;
-                    (1..=count).map(move |part| self.listed_part(i, part))
-                })
+                .zip(counts)
+                .flat_map(|(&i, count)| (1..=count as u32).map(move |part| (i, part)))
+                .enumerate()
+                .filter(|(n, _)| shown.contains(&(first + n)))
+                .map(|(_, (i, part))| self.listed_part(i, part))
                 .collect();
             if let Some(group) = out.last_mut() {
                 group.levels.push(ChecklistLevelGroup {
@@ -145,7 +188,7 @@ impl<'a> Views<'a> {
         ChecklistsPageView {
             url: self.url("checklists/"),
             permalink: self.permalink("checklists/"),
-            total,
+            total: all.total,
             groups: out,
         }
     }

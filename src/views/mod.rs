@@ -14,13 +14,15 @@ use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 mod checklists;
 mod issue;
 mod listed;
+mod pager;
 mod pictures;
 mod taxonomies;
 
-pub use checklists::{ChecklistView, ChecklistsPageView};
+pub use checklists::{ChecklistGroups, ChecklistView, ChecklistsPageView};
 pub(crate) use issue::one_line;
 pub use issue::{ArchiveView, EmailView, IssueText, IssueView};
 pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
+pub use pager::{ListId, PaginatorView, page_count, page_path};
 pub use pictures::ShareCardView;
 pub use taxonomies::{TaxonomyView, TermView, taxonomy_text};
 
@@ -334,12 +336,14 @@ impl<'a> Views<'a> {
     }
 
     /// A section page, or (with `page` None) the home page of a site without
-    /// content/_index.md. `members`: the pages it lists and its subsections.
+    /// content/_index.md. `members`: the pages it lists and its subsections;
+    /// `shown`: which of the pages this page of the list shows.
     pub fn section(
         &self,
         page: Option<&'a Page>,
         content: &'a str,
         members: &(Vec<usize>, Vec<usize>),
+        shown: std::ops::Range<usize>,
     ) -> SectionView<'a> {
         let (title, description, path, extra) = match page {
             Some(p) => (
@@ -361,7 +365,7 @@ impl<'a> Views<'a> {
             url: self.url(path),
             permalink: self.permalink(path),
             content,
-            pages: members.0.iter().map(|&i| self.listed(i)).collect(),
+            pages: members.0[shown].iter().map(|&i| self.listed(i)).collect(),
             subsections: members.1.iter().map(|&i| self.link(i)).collect(),
             extra,
         }

@@ -116,8 +116,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The page of term `index` of taxonomy `kind`.
-    pub fn term(&self, kind: TaxonomyKind, index: usize) -> TermView<'a> {
+    /// The page of term `index` of taxonomy `kind`, showing the articles in
+    /// `shown` (of all that carry it).
+    pub fn term(
+        &self,
+        kind: TaxonomyKind,
+        index: usize,
+        shown: std::ops::Range<usize>,
+    ) -> TermView<'a> {
         let mut terms = self.terms(kind);
         let count = terms.len();
         let neighbour = |t: &TermSummaryView<'a>| LinkView {
@@ -139,7 +145,7 @@ impl<'a> Views<'a> {
         TermView {
             summary,
             permalink,
-            pages: members.iter().map(|&i| self.listed(i)).collect(),
+            pages: members[shown].iter().map(|&i| self.listed(i)).collect(),
             previous_level,
             next_level,
         }

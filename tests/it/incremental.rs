@@ -774,3 +774,81 @@ fn an_imported_blog_under_serve_adds_up_to_a_fresh_build() {
     site.remove(gone);
     s.step(&site, paths(&site, &[gone]), "an imported article deleted");
 }
+
+#[test]
+fn paginated_lists_under_serve_shift_as_articles_come_and_go_and_equal_a_fresh_build() {
+    let site = crate::pagination::generated(10, 3);
+    let mut s = Served2::start(&site);
+    s.assert_matches(&site, "the first build");
+    assert!(s.served.contains_key("articles/page/5/index.html"));
+    assert!(!s.served.contains_key("articles/page/6/index.html"));
+
+    // A new newest article pushes one entry onto every later page, and a
+    // new last page appears.
+    site.write(
+        "content/articles/newest.md",
+        "---\ntitle: The newest\ndate: 2027-01-01\nlevel: pooled\nattitudes: [respect]\npractices: [follow-up]\n---\n\nNew.\n\n## Do\n\n- [ ] One\n",
+    );
+    s.step(
+        &site,
+        paths(&site, &["content/articles/newest.md"]),
+        "adding the newest article",
+    );
+    assert!(s.served.contains_key("articles/page/6/index.html"));
+
+    // Deleting an old one pulls them back; the last page goes.
+    site.remove("content/articles/gen-004.md");
+    site.remove("content/articles/gen-005.md");
+    s.step(
+        &site,
+        paths(
+            &site,
+            &["content/articles/gen-004.md", "content/articles/gen-005.md"],
+        ),
+        "deleting two articles",
+    );
+    assert!(!s.served.contains_key("articles/page/6/index.html"));
+
+    // A date moves an article from the last page to the first.
+    let c = edit(
+        &site,
+        "content/articles/gen-000.md",
+        "date: 2025-01-01",
+        "date: 2027-02-01",
+    );
+    s.step(&site, c, "a date edit that reorders the list");
+
+    // The section's own fields are on its later pages too.
+    let c = edit(
+        &site,
+        "content/articles/_index.md",
+        "title: Articles",
+        "title: Articles\ndescription: All of them",
+    );
+    s.step(&site, c, "the section's description");
+    let c = edit(
+        &site,
+        "content/articles/_index.md",
+        "title: Articles",
+        "title: Articles\npaginate: 4",
+    );
+    s.step(&site, c, "the section's own page size");
+
+    // A level and a practice move: both term lists shift.
+    let c = edit(
+        &site,
+        "content/articles/gen-007.md",
+        "level: sequential",
+        "level: pooled",
+    );
+    s.step(&site, c, "a level edit");
+    let c = edit(
+        &site,
+        "content/articles/gen-003.md",
+        "- [ ] First step",
+        "- [x] First step",
+    );
+    s.step(&site, c, "a ticked checklist item");
+    let c = edit(&site, "site.toml", "paginate = 3", "paginate = 2");
+    s.step(&site, c, "site.toml's page size");
+}

@@ -219,6 +219,7 @@ impl Session {
             images,
             scheduled: sources.scheduled,
             emails: Vec::new(),
+            search_index: None,
         })
     }
 

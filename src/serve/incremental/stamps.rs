@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use super::digest::{digest, digest_reading};
 use crate::diagnostic::Diagnostic;
 use crate::render::{Job, OutputFile, Plan};
+use crate::views::ListId;
 
 /// A fast 64-bit hash of anything hashable.
 pub(super) fn stamp_of(value: &impl Hash) -> u64 {
@@ -183,7 +184,22 @@ impl Unchanged<'_> {
 /// checklists), the feeds show bodies and the sitemap dates: they are
 /// always digested afresh.
 fn shows_only_marked_pages(job: &Job) -> bool {
-    matches!(job, Job::Taxonomy(_) | Job::Term(..) | Job::EmptyHome)
+    matches!(
+        job,
+        Job::Taxonomy(_)
+            | Job::Term(..)
+            | Job::EmptyHome
+            | Job::ListPage(ListId::Section(_) | ListId::Term(..), _)
+    )
+}
+
+/// The page whose own fields a site-wide job shows unmarked: a section's
+/// later pages show its title and description.
+fn own_page(job: &Job) -> Option<usize> {
+    match job {
+        Job::ListPage(ListId::Section(i), _) => Some(*i),
+        _ => None,
+    }
 }
 
 /// What `job_stamps` found: every job's stamp, what was learned of the jobs
@@ -262,7 +278,7 @@ pub(super) fn job_stamps(
         let marked = shows_only_marked_pages(&graph_jobs[k]);
         match unchanged
             .filter(|_| marked)
-            .and_then(|u| u.digest(path, None))
+            .and_then(|u| u.digest(path, own_page(&graph_jobs[k])))
         {
             Some(d) => (stamp_of(&(d, site_of(k))), None, None),
             None => afresh(k, marked),
