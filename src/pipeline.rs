@@ -264,8 +264,9 @@ fn start_index(
     (opts, index): (&BuildOptions, Index),
 ) -> Option<SearchIndex> {
     (text_words > 0).then(|| {
+        let bundles = config.search.bundles(search::indexed_pages(site));
         let records = search::search_records(&mut site.pages, config, vocab);
-        let digest = search::records_digest(&records, &config.language);
+        let digest = search::records_digest(&records, &config.language, bundles);
         let kept = match index {
             Index::Into(out) => search::kept_index(&opts.root, out, digest),
             _ => None,
@@ -273,7 +274,7 @@ fn start_index(
         match kept {
             Some(files) => SearchIndex::Kept(files, digest),
             None => SearchIndex::Making(
-                search::start_index(records, config.language.clone()),
+                search::start_index(records, config.language.clone(), bundles),
                 digest,
             ),
         }

@@ -40,55 +40,105 @@ pub struct SearchBatch {
     /// Makes the records (on the indexer's thread: it copies every page's text).
     pub records: Box<dyn FnOnce() -> Vec<SearchRecord> + Send>,
     pub language: String,
+    /// How many bundles the index is split into (`SearchConfig::bundles`).
+    pub bundles: usize,
 }
 
 /// An index being built on its own thread.
 pub struct PendingIndex(JoinHandle<Result<Vec<OutputFile>, String>>);
 
-/// Starts indexing `records` in the background.
-pub fn start_index(records: Vec<SearchRecord>, language: String) -> PendingIndex {
+/// Where bundle `k` of an index goes: the first at `pagefind/`, the others
+/// inside it at `pagefind/part-2/` and on (the search page merges them).
+pub fn bundle_dir(k: usize) -> String {
+    if k == 0 {
+        "pagefind/".into()
+    } else {
+        format!("pagefind/part-{}/", k + 1)
+    }
+}
+
+/// Starts indexing `records` in the background, as `bundles` bundles of
+/// consecutive records (made at once, each on its own thread: Pagefind takes
+/// one index's records one at a time).
+pub fn start_index(records: Vec<SearchRecord>, language: String, bundles: usize) -> PendingIndex {
     PendingIndex(std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
-        runtime.block_on(async move {
-            let options = PagefindServiceConfig::builder()
-                .force_language(language.clone())
-                .build();
-            let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-            for r in records {
-                let meta =
-                    BTreeMap::from([("title".to_string(), r.title), ("tags".to_string(), r.tags)]);
-                index
-                    .add_custom_record(
-                        r.url,
-                        r.text,
-                        language.clone(),
-                        Some(meta),
-                        Some(r.filters),
-                        None,
-                    )
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            let files = index.get_files().await.map_err(|e| e.to_string())?;
-            Ok(files
+        let per_bundle = records.len().div_ceil(bundles.max(1)).max(1);
+        let mut parts: Vec<Vec<SearchRecord>> = Vec::new();
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            parts.push(records.by_ref().take(per_bundle).collect());
+        }
+        if parts.is_empty() {
+            parts.push(Vec::new());
+        }
+        std::thread::scope(|scope| {
+            let language = &language;
+            let made: Vec<_> = parts
                 .into_iter()
-                .map(|f| {
-                    let name = f.filename.to_string_lossy().replace('\\', "/");
-                    let name = name
-                        .trim_start_matches('/')
-                        .trim_start_matches("pagefind/")
-                        .to_string();
-                    OutputFile {
-                        path: OutputPath::new(format!("pagefind/{name}")),
-                        content: OutputContent::Bytes(f.contents),
-                    }
-                })
-                .collect())
+                .enumerate()
+                .map(|(k, part)| scope.spawn(move || index_bundle(part, language, &bundle_dir(k))))
+                .collect();
+            let mut files = Vec::new();
+            for bundle in made {
+                let bundle = bundle
+                    .join()
+                    .unwrap_or_else(|_| Err("an indexing thread stopped unexpectedly".into()))?;
+                files.extend(bundle);
+            }
+            Ok(files)
         })
     }))
+}
+
+/// One Pagefind bundle of `records`, its files under `dir`.
+fn index_bundle(
+    records: Vec<SearchRecord>,
+    language: &str,
+    dir: &str,
+) -> Result<Vec<OutputFile>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let options = PagefindServiceConfig::builder()
+            .force_language(language.to_string())
+            .build();
+        let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+        let mut timer = crate::StageTimer::from_env();
+        for r in records {
+            let meta =
+                BTreeMap::from([("title".to_string(), r.title), ("tags".to_string(), r.tags)]);
+            index
+                .add_custom_record(
+                    r.url,
+                    r.text,
+                    language.to_string(),
+                    Some(meta),
+                    Some(r.filters),
+                    None,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        timer.mark(&format!("{dir} records in"));
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        timer.mark(&format!("{dir} files"));
+        Ok(files
+            .into_iter()
+            .map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                let name = name
+                    .trim_start_matches('/')
+                    .trim_start_matches("pagefind/")
+                    .to_string();
+                OutputFile {
+                    path: OutputPath::new(format!("{dir}{name}")),
+                    content: OutputContent::Bytes(f.contents),
+                }
+            })
+            .collect())
+    })
 }
 
 impl PendingIndex {
@@ -103,6 +153,14 @@ impl PendingIndex {
             Err(_) => Err(failed("the indexing thread stopped unexpectedly".into())),
         }
     }
+}
+
+/// How many pages the index holds (`search_records` makes one record each).
+pub fn indexed_pages(site: &crate::graph::SiteGraph) -> usize {
+    site.pages
+        .iter()
+        .filter(|p| p.kind == crate::graph::PageKind::Page)
+        .count()
 }
 
 /// The index's records: every page that is not a list, with its text (taken
@@ -189,10 +247,10 @@ pub struct IndexManifest {
 /// A digest of what the index is made from: every record in order, the
 /// language, and the running program (a new huddle, or a new Pagefind in
 /// it, indexes again).
-pub fn records_digest(records: &[SearchRecord], language: &str) -> u64 {
+pub fn records_digest(records: &[SearchRecord], language: &str, bundles: usize) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = twox_hash::XxHash3_64::default();
-    language.hash(&mut h);
+    (language, bundles).hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     if let Some(meta) = std::env::current_exe().ok().and_then(|e| e.metadata().ok()) {
         meta.len().hash(&mut h);

@@ -579,6 +579,55 @@ fn under_serve_search_works_and_learns_the_words_of_a_save() {
     search_for(&tab, "zeppelin", "The plan");
 }
 
+#[test]
+fn an_index_in_several_bundles_is_searched_and_filtered_as_one() {
+    let site = Site::fixture("basic");
+    site.write("content/articles/checklist-test.md", ARTICLE);
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    // Five pages, two a bundle: the reciprocal trip in the first, "The
+    // plan" (sequential) in the second, the quotes page (respect) alone in
+    // the third.
+    site.write("site.toml", format!("{toml}\n[search]\nbundle_size = 2\n"));
+    site.build();
+    assert!(site.has_output("pagefind/part-2/pagefind-entry.json"));
+    assert!(site.has_output("pagefind/part-3/pagefind-entry.json"));
+    assert!(!site.has_output("pagefind/part-4/pagefind-entry.json"));
+    let base = serve(site.path("public"));
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{base}/search/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    // A word of the third bundle's page, and then one of the second's.
+    search_for(&tab, "escaping", "Fish & chips");
+    // The filters list the tags of every bundle (each bundle's arrive as it
+    // loads).
+    wait_until("tags from each bundle in the filters", || {
+        let filters = text_of(
+            &tab,
+            "document.querySelector('.pagefind-ui__filter-panel') ? document.querySelector('.pagefind-ui__filter-panel').textContent : ''",
+        );
+        let all = ["Reciprocal", "Sequential", "Respect"];
+        if all.iter().all(|t| filters.contains(t)) {
+            Ok(())
+        } else {
+            Err(filters)
+        }
+    });
+    let input = tab
+        .find_element(".pagefind-ui__search-input")
+        .expect("field");
+    input.click().expect("focus");
+    tab.press_key("End").expect("end");
+    for _ in 0.."escaping".len() {
+        tab.press_key("Backspace").expect("erase");
+    }
+    let titles = search_for(&tab, "marker", "The plan");
+    assert!(!titles.contains("Checklist test"), "{titles}");
+}
+
 /// Types `word` into the search field (waiting for it to appear) and waits
 /// until a result titled `expected` shows; returns every result title.
 fn search_for(tab: &Tab, word: &str, expected: &str) -> String {

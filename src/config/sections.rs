@@ -70,6 +70,25 @@ impl Default for FeedConfig {
 pub struct SearchConfig {
     pub enabled: bool,
     pub index: SearchIndex,
+    /// Pages per index bundle: a site with more is indexed as several
+    /// bundles, at once on several cores, that the search page searches
+    /// together (0: one bundle whatever the size).
+    pub bundle_size: usize,
+}
+
+/// Pages per search bundle unless site.toml says otherwise: one bundle up
+/// to here, so only big sites split their index.
+pub const DEFAULT_BUNDLE_SIZE: usize = 5000;
+
+impl SearchConfig {
+    /// How many bundles an index of `pages` pages is split into.
+    pub fn bundles(&self, pages: usize) -> usize {
+        if self.bundle_size == 0 {
+            1
+        } else {
+            pages.div_ceil(self.bundle_size).max(1)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -87,6 +106,7 @@ impl Default for SearchConfig {
         SearchConfig {
             enabled: true,
             index: SearchIndex::Full,
+            bundle_size: DEFAULT_BUNDLE_SIZE,
         }
     }
 }

@@ -175,7 +175,9 @@ pub enum JobView<'a> {
     Archive(ArchiveView),
     /// `email`
     Email(EmailView<'a>),
-    /// Only the globals (search, robots.txt, 404).
+    /// `search`: where the index's bundles are.
+    Search(crate::views::SearchView),
+    /// Only the globals (robots.txt, 404).
     Plain,
 }
 
@@ -224,6 +226,7 @@ impl<'a> JobData<'a> {
             JobView::Alias(alias) => ctx.insert("alias", alias),
             JobView::Archive(archive) => ctx.insert("archive", archive),
             JobView::Email(email) => ctx.insert("email", email),
+            JobView::Search(search) => ctx.insert("search", search),
             JobView::Plain => {}
         }
         ctx

@@ -283,7 +283,7 @@ impl<'a> Plan<'a> {
                 let (alias_path, alias) = &self.aliases[a];
                 f(&at(alias_path, template, JobView::Alias(alias)))
             }
-            Job::Search => f(&at("search/", template, JobView::Plain)),
+            Job::Search => f(&at("search/", template, JobView::Search(views.search()))),
             Job::Newsletter => f(&at(
                 "newsletter/",
                 template,

@@ -29,13 +29,14 @@ pub(super) fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>
         let started = Instant::now();
         let records = (batch.records)();
         let count = records.len();
-        let files = match crate::search::start_index(records, batch.language).finish() {
-            Ok(files) => files,
-            Err(d) => {
-                tell!("{}\n", d.render(false));
-                continue;
-            }
-        };
+        let files =
+            match crate::search::start_index(records, batch.language, batch.bundles).finish() {
+                Ok(files) => files,
+                Err(d) => {
+                    tell!("{}\n", d.render(false));
+                    continue;
+                }
+            };
         let mut changed = Vec::new();
         if let Ok(mut site) = shared.site.write() {
             // Checked under the lock the rebuild's swap also takes.

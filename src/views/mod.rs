@@ -112,6 +112,14 @@ pub struct SectionView<'a> {
     pub extra: &'a serde_json::Value,
 }
 
+/// The search page's data.
+#[derive(Serialize)]
+pub struct SearchView {
+    /// The URL of each bundle of the index (`/pagefind/`, then
+    /// `/pagefind/part-2/` ... on a big site): the page searches them all.
+    pub bundles: Vec<String>,
+}
+
 /// Builds views; borrows the graph, the cross-links and the settings.
 pub struct Views<'a> {
     pub config: &'a Config,
@@ -140,6 +148,18 @@ impl<'a> Views<'a> {
             title: &p.source.meta.title,
             url: self.url(&p.path),
             page: Some(i),
+        }
+    }
+
+    pub fn search(&self) -> SearchView {
+        let bundles = self
+            .config
+            .search
+            .bundles(crate::search::indexed_pages(self.graph));
+        SearchView {
+            bundles: (0..bundles)
+                .map(|k| self.url(&crate::search::bundle_dir(k)))
+                .collect(),
         }
     }
 

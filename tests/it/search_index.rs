@@ -117,3 +117,42 @@ fn a_second_build_from_inside_the_site_folder_says_it_kept_the_index() {
         "the manifest is under .huddle/"
     );
 }
+
+#[test]
+fn a_big_index_is_split_into_bundles_the_search_page_names() {
+    let site = Site::fixture("tagged");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", format!("{toml}\n[search]\nbundle_size = 2\n"));
+    site.build();
+    // Five articles, two a bundle: three bundles, each a whole Pagefind bundle.
+    for dir in ["pagefind/", "pagefind/part-2/", "pagefind/part-3/"] {
+        assert!(
+            site.has_output(&format!("{dir}pagefind-entry.json")),
+            "{dir}"
+        );
+        assert!(site.has_output(&format!("{dir}pagefind.js")), "{dir}");
+    }
+    assert!(!site.has_output("pagefind/part-4/pagefind-entry.json"));
+    let page = site.output("search/index.html");
+    assert!(
+        page.contains("mergeIndex: [\"/pagefind/part-2/\",\"/pagefind/part-3/\"]"),
+        "{page}"
+    );
+    // Every article is in exactly one bundle.
+    let count = |dir: &str| -> u64 {
+        let entry: serde_json::Value =
+            serde_json::from_str(&site.output(&format!("{dir}pagefind-entry.json"))).unwrap();
+        entry["languages"]["en"]["page_count"].as_u64().unwrap()
+    };
+    assert_eq!(
+        count("pagefind/") + count("pagefind/part-2/") + count("pagefind/part-3/"),
+        5
+    );
+
+    // One bundle again: the parts go, and the index is made afresh.
+    site.write("site.toml", format!("{toml}\n[search]\nbundle_size = 0\n"));
+    assert!(!site.build().search_index_kept);
+    assert!(!site.has_output("pagefind/part-2/pagefind-entry.json"));
+    assert!(site.output("search/index.html").contains("mergeIndex: []"));
+    assert_eq!(count("pagefind/"), 5);
+}

@@ -362,11 +362,13 @@ fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Option
         return None;
     }
     let language = config.language.clone();
+    let bundles = config.search.bundles(crate::search::indexed_pages(site));
     let config = config.clone();
     let vocab = vocab.clone();
     let mut pages = site.pages.clone();
     Some(SearchBatch {
         records: Box::new(move || crate::search::search_records(&mut pages, &config, &vocab)),
         language,
+        bundles,
     })
 }
