@@ -25,3 +25,4 @@ mod schedule;
 mod search_index;
 mod serve;
 mod site_folder;
+mod theme_links;

@@ -83,13 +83,13 @@ fn url(list: &str, n: usize) -> String {
 }
 
 /// Every internal link and source of `html` leads to a file of the build.
-fn assert_links_resolve(site: &Site, from: &str, html: &str) {
+pub(crate) fn assert_links_resolve(site: &Site, from: &str, html: &str) {
     for attr in ["href", "src"] {
         for v in values(html, attr) {
             if !v.starts_with('/') || v.starts_with("//") {
                 continue;
             }
-            let path = v.split('#').next().unwrap().trim_start_matches('/');
+            let path = v.split(['#', '?']).next().unwrap().trim_start_matches('/');
             let file = if path.is_empty() || path.ends_with('/') {
                 format!("{path}index.html")
             } else {
