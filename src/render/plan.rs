@@ -46,6 +46,7 @@ impl<'a> Plan<'a> {
         input: RenderInput<'a>,
         templates: &'a mut Templates,
     ) -> Result<Self, Vec<Diagnostic>> {
+        let mut timer = crate::StageTimer::from_env();
         let views = input.views();
         let graph = input.graph;
         let (static_paths, static_urls) = fingerprint(
@@ -55,11 +56,15 @@ impl<'a> Plan<'a> {
         );
         let (site, site_articles) = set_globals(&views, templates, &static_urls);
         let templates: &'a Templates = templates;
+        timer.mark("    globals");
         let sections = sections(graph);
+        timer.mark("    sections");
         let checklists = views.checklist_groups();
+        timer.mark("    checklists");
         let lists = paginated_lists(&views, &sections, checklists.entries);
         let mut aliases = crate::feeds::aliases(&views);
         aliases.extend(first_page_redirects(&views, &lists));
+        timer.mark("    lists");
         let mut positions = vec![None; graph.pages.len()];
         for (pos, &i) in graph.articles.iter().enumerate() {
             positions[i] = Some(pos);
@@ -69,6 +74,7 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|job| job_path(*job, graph, input.vocab, &aliases))
             .collect();
+        timer.mark("    jobs");
         let mut plan = Plan {
             input,
             views,
@@ -89,6 +95,7 @@ impl<'a> Plan<'a> {
         if let Some(dup) = crate::first_duplicate(&plan.all_paths()) {
             return Err(vec![plan.duplicate(&dup)]);
         }
+        timer.mark("    duplicates");
         // Feeds are read away from the site: their HTML has absolute URLs.
         plan.feed_bodies = crate::feeds::feed_members(&plan.views)
             .into_par_iter()
@@ -113,6 +120,7 @@ impl<'a> Plan<'a> {
                 IssueText::new(&body, &page)
             })
             .collect();
+        timer.mark("    feeds and emails");
         Ok(plan)
     }
 
