@@ -10,6 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+mod callouts;
 pub mod checklist;
 mod images;
 mod links;
@@ -131,6 +132,8 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        // `> [!TIP]` and the other alerts, for callouts.
+        | Options::ENABLE_GFM
 }
 
 /// Renders `body`; `body_offset` is where it starts in the file, so link spans
@@ -172,7 +175,7 @@ pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> Rende
     out.summary_html = summary(&events);
     let (events, checklists) = build_checklists(events, &out.heading_ids);
     out.checklists = checklists;
-    html::push_html(&mut out.html, events.into_iter());
+    html::push_html(&mut out.html, callouts::callouts(events).into_iter());
     out
 }
 

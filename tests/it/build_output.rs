@@ -311,3 +311,53 @@ fn fingerprinted(site: &Site, stem: &str, ext: &str) -> String {
     );
     names[0].clone()
 }
+
+#[test]
+fn alerts_become_callout_boxes_with_their_label_and_markdown_inside() {
+    let site = crate::common::Site::fixture("tagged");
+    site.write(
+        "content/articles/callouts.md",
+        "---\ntitle: Callouts\ndate: 2026-02-02\nlevel: pooled\n---\n\nIntro.\n\n\
+         > [!TIP]\n> Ask **what** and *why* before <script>alert(1)</script> & the [plan](alpha.md).\n\n\
+         > [!NOTE]\n> A note.\n\n> [!IMPORTANT]\n> Important.\n\n> [!WARNING]\n> Careful:\n>\n> - one\n> - two\n\n\
+         > [!CAUTION]\n> Stop.\n\n> A plain quote, [!TIP] in the middle.\n\n> [!UNKNOWN]\n> Not a kind.\n",
+    );
+    site.build();
+    let html = site.output("articles/callouts/index.html");
+    for (class, label) in [
+        ("tip", "Tip"),
+        ("note", "Note"),
+        ("important", "Important"),
+        ("warning", "Warning"),
+        ("caution", "Caution"),
+    ] {
+        let open = format!(
+            "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-label\">{label}</p>"
+        );
+        assert_eq!(
+            html.matches(&open).count(),
+            1,
+            "one {class} callout:\n{html}"
+        );
+    }
+    // Markdown inside: emphasis, a link rewritten to its page, a list; the
+    // raw HTML of the author stays as Markdown keeps it, text is escaped.
+    assert!(
+        html.contains("Ask <strong>what</strong> and <em>why</em>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&amp; the <a href=\"/articles/alpha/\">plan</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>Careful:</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n</div>"),
+        "{html}"
+    );
+    // A plain quote and an unknown kind stay quotes.
+    assert!(
+        html.contains("<blockquote>\n<p>A plain quote, [!TIP] in the middle.</p>\n</blockquote>")
+    );
+    assert!(html.contains("<blockquote>\n<p>[!UNKNOWN]"), "{html}");
+    assert_eq!(html.matches("<div class=\"callout").count(), 5);
+}
