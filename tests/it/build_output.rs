@@ -361,3 +361,31 @@ fn alerts_become_callout_boxes_with_their_label_and_markdown_inside() {
     assert!(html.contains("<blockquote>\n<p>[!UNKNOWN]"), "{html}");
     assert_eq!(html.matches("<div class=\"callout").count(), 5);
 }
+
+#[test]
+fn every_page_links_a_favicon_the_site_can_replace() {
+    let site = crate::common::Site::fixture("tagged");
+    site.build();
+    let png = std::fs::read(site.path("public/favicon.png")).unwrap();
+    let icon = image::load_from_memory(&png).expect("the PNG decodes");
+    assert_eq!((icon.width(), icon.height()), (32, 32));
+    assert!(site.output("favicon.svg").starts_with("<svg"));
+    for page in [
+        "index.html",
+        "articles/alpha/index.html",
+        "404.html",
+        "levels/pooled/index.html",
+    ] {
+        let html = site.output(page);
+        assert!(
+            html.contains(
+                "<link rel=\"icon\" href=\"/favicon.png\" type=\"image/png\" sizes=\"32x32\">"
+            ) && html.contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"),
+            "{page}"
+        );
+    }
+    let own = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><rect width=\"1\" height=\"1\"/></svg>";
+    site.write("static/favicon.svg", own);
+    site.build();
+    assert_eq!(site.output("favicon.svg"), own, "the site's own icon wins");
+}
