@@ -252,7 +252,7 @@ fn paginate(frame: &Frame, value: Value) -> Checked<Option<usize>> {
         return Err(vec![frame.at(
             frame.key("paginate"),
             "`paginate` only splits a section's list, and this file is not a section's `_index.md`".into(),
-            "move it to the section's `_index.md` (e.g. content/articles/_index.md), or set `paginate = 20` in site.toml for every list",
+            "move it to the section's `_index.md` (e.g. content/articles/_index.md), or set `paginate = 20` in site.toml for every list (the home page is never split)",
         )]);
     }
     match value {

@@ -809,6 +809,22 @@ fn paginated_lists_under_serve_shift_as_articles_come_and_go_and_equal_a_fresh_b
     );
     assert!(!s.served.contains_key("articles/page/6/index.html"));
 
+    // A listed article's summary and title change, nothing moves.
+    let c = edit(
+        &site,
+        "content/articles/gen-008.md",
+        "Summary of article 8.",
+        "A new summary of 8.",
+    );
+    s.step(&site, c, "a listed article's summary");
+    let c = edit(
+        &site,
+        "content/articles/gen-008.md",
+        "title: Generated article 008",
+        "title: Article eight",
+    );
+    s.step(&site, c, "a listed article's title");
+
     // A date moves an article from the last page to the first.
     let c = edit(
         &site,
