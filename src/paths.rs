@@ -136,6 +136,17 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, SEGMENT).to_string()
 }
 
+/// Where bundle `k` of the search index goes: the first at `pagefind/`, the
+/// others inside it at `pagefind/part-2/` and on (the search page merges
+/// them).
+pub fn search_bundle_dir(k: usize) -> String {
+    if k == 0 {
+        "pagefind/".into()
+    } else {
+        format!("pagefind/part-{}/", k + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::encode_path;

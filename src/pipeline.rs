@@ -264,7 +264,7 @@ fn start_index(
     (opts, index): (&BuildOptions, Index),
 ) -> Option<SearchIndex> {
     (text_words > 0).then(|| {
-        let bundles = config.search.bundles(search::indexed_pages(site));
+        let bundles = config.search.bundles(site.searchable_pages());
         let records = search::search_records(&mut site.pages, config, vocab);
         let digest = search::records_digest(&records, &config.language, bundles);
         let kept = match index {

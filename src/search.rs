@@ -47,16 +47,6 @@ pub struct SearchBatch {
 /// An index being built on its own thread.
 pub struct PendingIndex(JoinHandle<Result<Vec<OutputFile>, String>>);
 
-/// Where bundle `k` of an index goes: the first at `pagefind/`, the others
-/// inside it at `pagefind/part-2/` and on (the search page merges them).
-pub fn bundle_dir(k: usize) -> String {
-    if k == 0 {
-        "pagefind/".into()
-    } else {
-        format!("pagefind/part-{}/", k + 1)
-    }
-}
-
 /// Starts indexing `records` in the background, as `bundles` bundles of
 /// consecutive records (made at once, each on its own thread: Pagefind takes
 /// one index's records one at a time).
@@ -76,7 +66,11 @@ pub fn start_index(records: Vec<SearchRecord>, language: String, bundles: usize)
             let made: Vec<_> = parts
                 .into_iter()
                 .enumerate()
-                .map(|(k, part)| scope.spawn(move || index_bundle(part, language, &bundle_dir(k))))
+                .map(|(k, part)| {
+                    scope.spawn(move || {
+                        index_bundle(part, language, &crate::paths::search_bundle_dir(k))
+                    })
+                })
                 .collect();
             let mut files = Vec::new();
             for bundle in made {
@@ -153,14 +147,6 @@ impl PendingIndex {
             Err(_) => Err(failed("the indexing thread stopped unexpectedly".into())),
         }
     }
-}
-
-/// How many pages the index holds (`search_records` makes one record each).
-pub fn indexed_pages(site: &crate::graph::SiteGraph) -> usize {
-    site.pages
-        .iter()
-        .filter(|p| p.kind == crate::graph::PageKind::Page)
-        .count()
 }
 
 /// The index's records: every page that is not a list, with its text (taken

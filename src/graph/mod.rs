@@ -116,6 +116,17 @@ pub struct SiteGraph {
     pub issues: Vec<(usize, Vec<usize>)>,
 }
 
+impl SiteGraph {
+    /// How many pages the search index holds: every page that is not a list
+    /// (`search::search_records` makes one record each).
+    pub fn searchable_pages(&self) -> usize {
+        self.pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Page)
+            .count()
+    }
+}
+
 /// Dated pages newest first, then undated by title; ties by path so order is stable.
 pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
     let key = |p: &Page| p.source.meta.date.as_ref().map(|d| d.timestamp);

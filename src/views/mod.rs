@@ -152,13 +152,10 @@ impl<'a> Views<'a> {
     }
 
     pub fn search(&self) -> SearchView {
-        let bundles = self
-            .config
-            .search
-            .bundles(crate::search::indexed_pages(self.graph));
+        let bundles = self.config.search.bundles(self.graph.searchable_pages());
         SearchView {
             bundles: (0..bundles)
-                .map(|k| self.url(&crate::search::bundle_dir(k)))
+                .map(|k| self.url(&crate::paths::search_bundle_dir(k)))
                 .collect(),
         }
     }

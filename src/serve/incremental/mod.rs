@@ -362,7 +362,7 @@ fn search_batch(site: &SiteGraph, config: &Config, vocab: &Vocabulary) -> Option
         return None;
     }
     let language = config.language.clone();
-    let bundles = config.search.bundles(crate::search::indexed_pages(site));
+    let bundles = config.search.bundles(site.searchable_pages());
     let config = config.clone();
     let vocab = vocab.clone();
     let mut pages = site.pages.clone();
