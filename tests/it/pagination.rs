@@ -315,22 +315,21 @@ fn a_lists_intro_text_is_on_its_first_page_only() {
 #[test]
 fn paginate_in_the_wrong_place_or_of_the_wrong_kind_is_an_error_at_its_line() {
     let site = Site::fixture("tagged");
-    let text = std::fs::read_to_string(site.path("content/articles/alpha.md")).unwrap();
-    site.write(
-        "content/articles/alpha.md",
-        text.replacen("level: pooled", "level: pooled\npaginate: 5", 1),
+    // Both reported at once, and the last good output is left as it was.
+    let stderr = site.fails_cleanly(
+        |site| {
+            let text = std::fs::read_to_string(site.path("content/articles/alpha.md")).unwrap();
+            site.write(
+                "content/articles/alpha.md",
+                text.replacen("level: pooled", "level: pooled\npaginate: 5", 1),
+            );
+            site.write(
+                "content/articles/_index.md",
+                "---\ntitle: Articles\npaginate: many\n---\n",
+            );
+        },
+        &["2 problems found"],
     );
-    site.write(
-        "content/articles/_index.md",
-        "---\ntitle: Articles\npaginate: many\n---\n",
-    );
-    let out = site
-        .huddle(&["build"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("content/articles/alpha.md:5:1")
             && stderr.contains("not a section's `_index.md`"),
