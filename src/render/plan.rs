@@ -270,13 +270,8 @@ impl<'a> Plan<'a> {
                 let view = JobView::Taxonomy(views.taxonomy(kind));
                 f(&at(&format!("{}/", kind.plural()), template, view))
             }
-            Job::Term(..) | Job::Checklists => {
-                let list = match self.jobs[k] {
-                    Job::Term(kind, t) => ListId::Term(kind, t),
-                    _ => ListId::Checklists,
-                };
-                f(&self.list_page(list, 1))
-            }
+            Job::Term(kind, t) => f(&self.list_page(ListId::Term(kind, t), 1)),
+            Job::Checklists => f(&self.list_page(ListId::Checklists, 1)),
             Job::ListPage(list, n) => f(&self.list_page(list, n)),
             Job::Feed(level, format) => {
                 let (page_path, feed) = crate::feeds::feed(views, level, format, &self.feed_bodies);
@@ -448,17 +443,13 @@ fn paginated_lists(
     checklist_entries: usize,
 ) -> Vec<(ListId, usize)> {
     let graph = views.graph;
+    let listed = |i: usize| {
+        sections
+            .get(&graph.pages[i].section_dir)
+            .map_or(0, |m| m.0.len())
+    };
     let mut lists: Vec<(ListId, usize)> = (0..graph.pages.len())
-        .filter_map(|i| ListId::of_page(graph, i))
-        .map(|list| {
-            let ListId::Section(i) = list else {
-                unreachable!("a page's list is a section")
-            };
-            let items = sections
-                .get(&graph.pages[i].section_dir)
-                .map_or(0, |m| m.0.len());
-            (list, items)
-        })
+        .filter_map(|i| ListId::of_page(graph, i).map(|list| (list, listed(i))))
         .collect();
     for kind in TaxonomyKind::ALL {
         let postings = views.links.terms.postings(kind);
