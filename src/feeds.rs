@@ -305,6 +305,12 @@ pub fn sitemap(
             lastmod: None,
         });
     }
+    if views.vocab.has_level_check() {
+        entries.push(SitemapEntry {
+            loc: views.permalink("levels/check/"),
+            lastmod: None,
+        });
+    }
     if newsletter {
         entries.push(SitemapEntry {
             loc: views.permalink("newsletter/"),

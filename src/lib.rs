@@ -43,6 +43,7 @@ mod render;
 pub mod scaffold;
 mod search;
 pub mod serve;
+mod strings;
 mod taxonomy;
 mod views;
 mod vocab;

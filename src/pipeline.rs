@@ -40,7 +40,14 @@ pub(crate) fn run(opts: &BuildOptions, index: Index) -> Result<RenderedSite, Vec
     timer.mark("pictures surveyed");
     let text_words = search_words(&config, !matches!(index, Index::No));
     let (mut pages, urls) = (placement.pages, &placement.urls);
-    graph::render_bodies(&mut pages, urls, text_words, &pictures.table, &[]);
+    graph::render_bodies(
+        &mut pages,
+        urls,
+        text_words,
+        &pictures.table,
+        &config.strings,
+        &[],
+    );
     timer.mark("markdown");
     let (mut site, link_errors) = graph::link_and_order(pages, placement.assets, &sources.absent);
     problems.extend(link_errors);
@@ -317,7 +324,7 @@ pub(crate) fn settings(opts: &BuildOptions) -> Result<(Config, Vocabulary), Vec<
     let mut config = config::load_config(&opts.root, opts.base_url.as_deref())?;
     config.dev_server = opts.dev_server;
     config.now = opts.now();
-    let vocab = Vocabulary::from_config(&config.vocabulary);
+    let vocab = Vocabulary::from_config(&config.vocabulary).translated(&config.strings);
     Ok((config, vocab))
 }
 

@@ -256,6 +256,58 @@ fn unknown_help<'a>(
     }
 }
 
+impl Vocabulary {
+    /// The level numbered `number` (1 pooled, 2 sequential, 3 reciprocal
+    /// in the defaults).
+    pub fn level_numbered(&self, number: u32) -> Option<&LevelDef> {
+        self.levels.iter().find(|l| l.number == number)
+    }
+
+    /// Whether the level self-check (/levels/check/) can point to a level for
+    /// every answer: its answers describe levels 1, 2 and 3, and `check` is
+    /// not taken by a level's own page.
+    pub fn has_level_check(&self) -> bool {
+        (1..=3).all(|n| self.level_numbered(n).is_some())
+            && self.levels.iter().all(|l| l.slug != "check")
+    }
+
+    /// The names and descriptions the site's strings give its terms (the
+    /// shipped tables translate the defaults; `[strings.vocabulary]` any term).
+    pub fn translated(mut self, strings: &crate::strings::Strings) -> Vocabulary {
+        for level in &mut self.levels {
+            if let Some(t) = strings.term("levels", &level.slug) {
+                let fields = [
+                    (&mut level.name, &t.name),
+                    (&mut level.work, &t.work),
+                    (&mut level.management, &t.management),
+                    (&mut level.explanation, &t.explanation),
+                ];
+                for (into, from) in fields {
+                    if let Some(text) = from {
+                        into.clone_from(text);
+                    }
+                }
+            }
+        }
+        for (kind, list) in [
+            (TaxonomyKind::Attitude, &mut self.attitudes),
+            (TaxonomyKind::Practice, &mut self.practices),
+        ] {
+            for term in list.iter_mut() {
+                if let Some(t) = strings.term(kind.plural(), &term.slug) {
+                    if let Some(name) = &t.name {
+                        term.name.clone_from(name);
+                    }
+                    if let Some(description) = &t.description {
+                        term.description.clone_from(description);
+                    }
+                }
+            }
+        }
+        self
+    }
+}
+
 /// The coaching model of DOMAIN.md.
 pub fn default_vocabulary() -> Vocabulary {
     let level =
@@ -365,6 +417,37 @@ mod tests {
         let err = v.level("reciprocol").unwrap_err();
         assert!(err.contains("did you mean `reciprocal`"), "{err}");
         assert!(v.level("4").is_err());
+    }
+
+    #[test]
+    fn every_shipped_language_names_and_describes_every_default_term() {
+        for language in crate::strings::SHIPPED.into_iter().filter(|l| *l != "en") {
+            let strings = crate::strings::Strings::for_language(language);
+            let english = default_vocabulary();
+            let translated = default_vocabulary().translated(&strings);
+            for (en, t) in english.levels.iter().zip(&translated.levels) {
+                assert_ne!(t.name, en.name, "{language} {}", en.slug);
+                assert!(
+                    t.work != en.work
+                        && t.management != en.management
+                        && t.explanation != en.explanation,
+                    "{language} {}",
+                    en.slug
+                );
+            }
+            for kind in [TaxonomyKind::Attitude, TaxonomyKind::Practice] {
+                for (en, t) in english.terms(kind).iter().zip(translated.terms(kind)) {
+                    assert!(
+                        strings
+                            .term(kind.plural(), &en.slug)
+                            .is_some_and(|x| x.name.is_some()),
+                        "{language} {}",
+                        en.slug
+                    );
+                    assert_ne!(t.description, en.description, "{language} {}", en.slug);
+                }
+            }
+        }
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct Config {
     pub base_path: String,
     pub description: String,
     pub language: String,
+    /// The theme's fixed texts in `language`, with `[strings]` laid over them.
+    pub strings: crate::strings::Strings,
     pub theme: String,
     pub author: String,
     pub words_per_minute: u32,
@@ -62,6 +64,10 @@ struct RawConfig {
     description: String,
     #[serde(default = "default_language")]
     language: String,
+    /// `[strings]`: the theme's texts as the site wants them (checked
+    /// against the shipped table by `Strings::with_overrides`).
+    #[serde(default)]
+    strings: toml::Table,
     #[serde(default = "default_theme")]
     theme: String,
     #[serde(default)]
@@ -196,6 +202,19 @@ pub fn parse_config(
         errors.append(&mut vocab_errors);
     }
     errors.extend(raw.newsletter.validate(text));
+    let strings = crate::strings::Strings::for_language(&raw.language)
+        .with_overrides(&raw.strings, text, CONFIG_FILE)
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    errors.extend(unknown_translated_terms(
+        &raw.strings,
+        &raw.vocabulary,
+        text,
+    ));
+    let mut newsletter = raw.newsletter;
+    if let Some(strings) = &strings {
+        newsletter.texts_from(strings, &written_newsletter_keys(text));
+    }
     let zone = time_zone(&raw.timezone).map_err(|help| {
         let span = find_key_line(text, "timezone").unwrap_or(0..0);
         let message = format!("unknown time zone `{}`", raw.timezone);
@@ -205,20 +224,21 @@ pub fn parse_config(
         let span = find_key_line(text, key).unwrap_or(0..0);
         errors.push(Diagnostic::at(CONFIG_FILE, text, span, message).with_help(help));
     }
-    match (base_url, zone) {
-        (Some((base_url, base_path)), Ok(zone)) if errors.is_empty() => Ok(Config {
+    match (base_url, zone, strings) {
+        (Some((base_url, base_path)), Ok(zone), Some(strings)) if errors.is_empty() => Ok(Config {
             title: raw.title,
             base_url,
             base_path,
             description: raw.description,
             language: raw.language,
+            strings,
             theme: raw.theme,
             author: raw.author,
             words_per_minute: raw.words_per_minute,
             paginate: raw.paginate,
             related: raw.related,
             backlinks: raw.backlinks,
-            newsletter: raw.newsletter,
+            newsletter,
             feed: raw.feed,
             search: raw.search,
             images: raw.images,
@@ -229,6 +249,63 @@ pub fn parse_config(
         }),
         _ => Err(errors),
     }
+}
+
+/// The keys written under `[newsletter]` (its texts not written there come
+/// from the strings of the site's language).
+fn written_newsletter_keys(text: &str) -> Vec<String> {
+    let table: toml::Table = toml::from_str(text).unwrap_or_default();
+    table
+        .get("newsletter")
+        .and_then(toml::Value::as_table)
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `[strings.vocabulary.<taxonomy>.<slug>]` naming a term the vocabulary
+/// does not have.
+fn unknown_translated_terms(
+    strings: &toml::Table,
+    vocabulary: &VocabularyConfig,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let vocab = crate::vocab::Vocabulary::from_config(vocabulary);
+    let Some(kinds) = strings.get("vocabulary").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for kind in crate::vocab::TaxonomyKind::ALL {
+        let Some(terms) = kinds.get(kind.plural()).and_then(toml::Value::as_table) else {
+            continue;
+        };
+        let slugs: Vec<&str> = match kind {
+            crate::vocab::TaxonomyKind::Level => {
+                vocab.levels.iter().map(|l| l.slug.as_str()).collect()
+            }
+            _ => vocab.terms(kind).iter().map(|t| t.slug.as_str()).collect(),
+        };
+        for slug in terms.keys().filter(|s| !slugs.contains(&s.as_str())) {
+            let header = format!("vocabulary.{}.{slug}", kind.plural());
+            let span = text.find(&header).map_or(0..0, |at| at..at + header.len());
+            let help = match crate::diagnostic::closest(slug, slugs.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the {} are {}", kind.plural(), slugs.join(", ")),
+            };
+            errors.push(
+                Diagnostic::at(
+                    CONFIG_FILE,
+                    text,
+                    span,
+                    format!(
+                        "[strings.{header}] names no {} of this site",
+                        kind.singular()
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    errors
 }
 
 /// The IANA time zone of this name (from the bundled time-zone database), or

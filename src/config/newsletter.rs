@@ -90,6 +90,25 @@ pub struct NewsletterConfig {
     pub unsubscribe_url: String,
 }
 
+impl NewsletterConfig {
+    /// The form's texts that site.toml does not set (`written`: the keys it
+    /// does), in the site's language.
+    pub fn texts_from(&mut self, strings: &crate::strings::Strings, written: &[String]) {
+        let fields = [
+            ("heading", &mut self.heading),
+            ("blurb", &mut self.blurb),
+            ("button", &mut self.button),
+            ("success", &mut self.success),
+            ("error", &mut self.error),
+        ];
+        for (key, field) in fields {
+            if !written.iter().any(|w| w == key) {
+                *field = strings.text(&format!("newsletter_{key}")).to_string();
+            }
+        }
+    }
+}
+
 impl Default for NewsletterConfig {
     fn default() -> Self {
         NewsletterConfig {

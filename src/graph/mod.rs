@@ -62,6 +62,7 @@ pub fn render_bodies(
     urls: &HashMap<String, String>,
     text_words: usize,
     images: &crate::images::ImageTable,
+    strings: &crate::strings::Strings,
     kept: &[Option<Arc<RenderedBody>>],
 ) {
     pages.par_iter_mut().enumerate().for_each(|(i, page)| {
@@ -74,6 +75,7 @@ pub fn render_bodies(
                     urls,
                     text_words,
                     images: Some(images),
+                    strings,
                 };
                 let body = &source.text[source.body_start..];
                 let mut out = crate::markdown::render_body(body, source.body_start, &ctx);

@@ -58,6 +58,7 @@ const ADDED_LATER: &[&str] = &[
     "newsletter_email.html",
     "newsletter_email.txt",
     "newsletter_email.md",
+    "level_check.html",
 ];
 
 /// The built-in default theme's templates that `wanted` picks and `into`

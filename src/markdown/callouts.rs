@@ -5,24 +5,30 @@
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
-/// The class and label of a kind of callout.
-fn kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+use crate::strings::Strings;
+
+/// The class of a kind of callout (its label is the string `callout_<class>`).
+fn kind(kind: BlockQuoteKind) -> &'static str {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
     }
 }
 
-/// `events` with every alert turned into a callout box.
-pub(super) fn callouts<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+/// `events` with every alert turned into a callout box, labelled in the
+/// site's language.
+pub(super) fn callouts<'a>(events: Vec<Event<'a>>, strings: &Strings) -> Vec<Event<'a>> {
     events
         .into_iter()
         .map(|event| match event {
             Event::Start(Tag::BlockQuote(Some(k))) => {
-                let (class, label) = kind(k);
+                let class = kind(k);
+                let mut label = String::new();
+                let text = strings.text(&format!("callout_{class}"));
+                let _ = pulldown_cmark_escape::escape_html(&mut label, text);
                 Event::Html(CowStr::from(format!(
                     "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-label\">{label}</p>\n"
                 )))

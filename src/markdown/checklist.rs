@@ -10,6 +10,8 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::strings::Strings;
+
 /// One item of a checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChecklistItem {
@@ -106,6 +108,7 @@ fn contains_task(events: &[(Event, Range<usize>)], start: usize) -> bool {
 pub fn build_checklists<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     taken_ids: &HashSet<String>,
+    strings: &Strings,
 ) -> (Vec<Event<'a>>, Vec<Checklist>) {
     if !events
         .iter()
@@ -123,6 +126,7 @@ pub fn build_checklists<'a>(
         list_depth: 0,
         item_ids: HashSet::new(),
         label: None,
+        strings,
     };
     for i in 0..events.len() {
         let event = events[i].0.clone();
@@ -172,7 +176,7 @@ pub fn build_checklists<'a>(
 }
 
 /// `build_checklists`' state while it walks the events.
-struct Builder<'a> {
+struct Builder<'a, 's> {
     out: Vec<Event<'a>>,
     checklists: Vec<Checklist>,
     /// Ids taken on the page so far.
@@ -186,9 +190,10 @@ struct Builder<'a> {
     item_ids: HashSet<String>,
     /// An open <label>: its inline nesting (it collects the item's text).
     label: Option<usize>,
+    strings: &'s Strings,
 }
 
-impl<'a> Builder<'a> {
+impl<'a> Builder<'a, '_> {
     /// Closes the label before the first block-level boundary after its
     /// text; until then, collects the item's text.
     fn close_label_before(&mut self, event: &Event<'a>) {
@@ -226,7 +231,7 @@ impl<'a> Builder<'a> {
             }
             _ => (
                 format!("checklist-{}", self.checklists.len() + 1),
-                "Checklist".to_string(),
+                self.strings.text("checklist").to_string(),
             ),
         };
         let id = unique(base, &mut self.used);
@@ -249,8 +254,18 @@ impl<'a> Builder<'a> {
         if let Some(list) = self.checklists.last() {
             let done = list.items.iter().filter(|i| i.checked).count();
             let total = list.items.len();
+            let s = self.strings;
+            let (d, t) = (done.to_string(), total.to_string());
+            let progress = s.fill(
+                "checklist_progress",
+                Some(done as u64),
+                &[("done", &d), ("total", &t)],
+            );
+            // The forms go to checklists.js, which counts again as boxes are ticked.
+            let forms = escape(&s.json("checklist_progress"));
+            let (progress, reset) = (escape(&progress), escape(s.text("checklist_reset")));
             self.out.push(Event::Html(CowStr::from(format!(
-                "<p class=\"checklist-status\"><span class=\"checklist-progress\" aria-live=\"polite\">{done} of {total} done</span> <button type=\"reset\" class=\"checklist-reset\">Reset</button></p>\n</form>\n"
+                "<p class=\"checklist-status\"><span class=\"checklist-progress\" aria-live=\"polite\" data-forms=\"{forms}\">{progress}</span> <button type=\"reset\" class=\"checklist-reset\">{reset}</button></p>\n</form>\n"
             ))));
         }
         self.checklist_depth = None;

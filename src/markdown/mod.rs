@@ -102,6 +102,9 @@ pub struct LinkContext<'a> {
     pub text_words: usize,
     /// The site's pictures; None: images are left as written.
     pub images: Option<&'a crate::images::ImageTable>,
+    /// The theme's texts in the site's language (callout labels, the
+    /// checklists' progress line and Reset button).
+    pub strings: &'a crate::strings::Strings,
 }
 
 /// A link written outside the body (a newsletter issue's `articles`),
@@ -173,9 +176,12 @@ pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> Rende
     // Summaries are shown many to a page, so they keep plain task lists;
     // the page itself gets checklist components.
     out.summary_html = summary(&events);
-    let (events, checklists) = build_checklists(events, &out.heading_ids);
+    let (events, checklists) = build_checklists(events, &out.heading_ids, links.strings);
     out.checklists = checklists;
-    html::push_html(&mut out.html, callouts::callouts(events).into_iter());
+    html::push_html(
+        &mut out.html,
+        callouts::callouts(events, links.strings).into_iter(),
+    );
     out
 }
 
@@ -266,6 +272,7 @@ mod tests {
                 urls: &urls,
                 text_words: 0,
                 images: None,
+                strings: &crate::strings::Strings::for_language("en"),
             },
         )
     }

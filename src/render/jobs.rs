@@ -64,6 +64,8 @@ pub enum Job {
     /// Page n (from 2) of a list; page 1 is the list's own job.
     ListPage(ListId, usize),
     Search,
+    /// /levels/check/: the level self-check.
+    LevelCheck,
     Newsletter,
     /// /newsletter/archive/: every issue.
     IssueArchive,
@@ -92,6 +94,7 @@ pub(super) fn job_path(
         Job::Checklists => "checklists/index.html".into(),
         Job::ListPage(list, n) => format!("{}index.html", page_path(&list.path(graph, vocab), n)),
         Job::Search => "search/index.html".into(),
+        Job::LevelCheck => "levels/check/index.html".into(),
         Job::Newsletter => "newsletter/index.html".into(),
         Job::IssueArchive => "newsletter/archive/index.html".into(),
         Job::Email(n, part) => return email_path(graph, n, part),
@@ -126,6 +129,7 @@ pub(super) fn job_template(job: Job, graph: &SiteGraph) -> &'static str {
         Job::ListPage(ListId::Term(..), _) => "taxonomy_term.html",
         Job::ListPage(ListId::Checklists, _) => "checklists.html",
         Job::Search => "search.html",
+        Job::LevelCheck => "level_check.html",
         Job::Newsletter => "newsletter.html",
         Job::IssueArchive => "newsletter_archive.html",
         Job::Email(_, part) => part.template(),
@@ -177,6 +181,8 @@ pub enum JobView<'a> {
     Email(EmailView<'a>),
     /// `search`: where the index's bundles are.
     Search(crate::views::SearchView),
+    /// `check`: the self-check's questions and levels.
+    LevelCheck(crate::views::LevelCheckView<'a>),
     /// Only the globals (robots.txt, 404).
     Plain,
 }
@@ -227,6 +233,7 @@ impl<'a> JobData<'a> {
             JobView::Archive(archive) => ctx.insert("archive", archive),
             JobView::Email(email) => ctx.insert("email", email),
             JobView::Search(search) => ctx.insert("search", search),
+            JobView::LevelCheck(check) => ctx.insert("check", check),
             JobView::Plain => {}
         }
         ctx

@@ -287,6 +287,10 @@ impl<'a> Plan<'a> {
                 f(&at(alias_path, template, JobView::Alias(alias)))
             }
             Job::Search => f(&at("search/", template, JobView::Search(views.search()))),
+            Job::LevelCheck => {
+                let view = JobView::LevelCheck(views.level_check());
+                f(&at("levels/check/", template, view))
+            }
             Job::Newsletter => f(&at(
                 "newsletter/",
                 template,
@@ -477,7 +481,7 @@ fn first_page_redirects<'a>(
             let title: &'a str = match list {
                 ListId::Section(i) => &graph.pages[i].source.meta.title,
                 ListId::Term(kind, t) => vocab.term_slug_and_name(kind, t).1,
-                ListId::Checklists => "Checklists",
+                ListId::Checklists => views.config.strings.text("checklists"),
             };
             let alias = AliasView {
                 title,
@@ -512,6 +516,9 @@ fn list_jobs(
     if config.search.enabled {
         jobs.push(Job::Search);
     }
+    if vocab.has_level_check() {
+        jobs.push(Job::LevelCheck);
+    }
     for format in [FeedFormat::Atom, FeedFormat::Rss] {
         jobs.push(Job::Feed(None, format));
         jobs.extend((0..vocab.levels.len()).map(|l| Job::Feed(Some(l), format)));
@@ -541,6 +548,7 @@ fn set_globals(
     let (config, graph) = (views.config, views.graph);
     let global = templates.tera.global_context();
     global.insert("config", &views.config_view());
+    global.insert("strings", config.strings.template_value());
     global.insert("assets", static_urls);
     global.insert(
         "newsletter",
@@ -566,6 +574,7 @@ fn set_globals(
     site.insert("menu", value(&views.menu()));
     site.insert("articles", tera::Value::from(listed));
     site.insert("sections", value(&site_sections));
+    site.insert("level_check", tera::Value::from(views.level_check_url()));
     for kind in TaxonomyKind::ALL {
         site.insert(kind.plural(), value(&views.terms(kind)));
     }

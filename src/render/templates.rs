@@ -40,6 +40,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.register_filter("json", json_filter);
     tera.register_filter("markdown_escape", markdown_escape_filter);
+    tera.register_filter("fill", fill_filter);
     if let Err(e) =
         tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
     {
@@ -59,6 +60,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
         "newsletter_email.txt",
         "newsletter_email.md",
         "search.html",
+        "level_check.html",
         "atom.xml",
         "rss.xml",
         "sitemap.xml",
@@ -83,6 +85,49 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     } else {
         Err(errors)
     }
+}
+
+/// `{{ strings.min_read | fill(n=4) }}`: an entry of the strings table
+/// with its `{name}`s filled in from the arguments; a table of plural forms
+/// is chosen by `n` under the plural rules of `config.language`.
+fn fill_filter(
+    value: &tera::Value,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<String> {
+    let form = match (value.as_str(), value.as_map()) {
+        (Some(text), _) => text.to_string(),
+        (None, Some(forms)) => {
+            let n: u64 = kwargs.must_get("n")?;
+            let language = state
+                .get::<tera::Value>("config")?
+                .and_then(|c| {
+                    c.as_map()
+                        .and_then(|m| m.get(&tera::value::Key::Str("language")).cloned())
+                })
+                .and_then(|l| l.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let category =
+                crate::strings::plural_category(&crate::strings::plural_language(&language), n);
+            let pick = |name: &str| {
+                forms
+                    .get(&tera::value::Key::Str(name))
+                    .and_then(|v| v.as_str().map(str::to_string))
+            };
+            pick(category).or_else(|| pick("other")).unwrap_or_default()
+        }
+        _ => {
+            return Err(tera::Error::message(
+                "`fill` takes an entry of `strings` (a text or plural forms)",
+            ));
+        }
+    };
+    Ok(crate::strings::fill_in(&form, |name| {
+        kwargs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .map(|(_, v)| v.to_string())
+    }))
 }
 
 /// `{{ value | json }}`: the value as JSON that is safe inside a `<script>`

@@ -134,6 +134,7 @@ impl<'a> Views<'a> {
         all: &ChecklistGroups,
         shown: std::ops::Range<usize>,
     ) -> ChecklistsPageView<'a> {
+        let strings: &'a crate::strings::Strings = &self.config.strings;
         let mut out: Vec<ChecklistPracticeGroup<'a>> = Vec::new();
         let mut seen = 0;
         for ((practice, level), pages) in &all.groups {
@@ -157,7 +158,7 @@ impl<'a> Views<'a> {
                         .vocab
                         .practices
                         .get(practice)
-                        .map_or("Other checklists", |t| t.name.as_str()),
+                        .map_or(strings.text("other_checklists"), |t| t.name.as_str()),
                     practice: (practice != usize::MAX)
                         .then(|| self.tag(TaxonomyKind::Practice, &TermId(practice))),
                     levels: Vec::new(),
@@ -174,7 +175,7 @@ impl<'a> Views<'a> {
                 .collect();
             if let Some(group) = out.last_mut() {
                 group.levels.push(ChecklistLevelGroup {
-                    title: level_def.map_or("Other", |l| l.name.as_str()),
+                    title: level_def.map_or(strings.text("other_level"), |l| l.name.as_str()),
                     level: level_def.map(|l| LevelTagView {
                         slug: &l.slug,
                         name: &l.name,

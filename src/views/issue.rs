@@ -37,7 +37,7 @@ pub struct EmailView<'a> {
     pub subject: &'a str,
     pub preheader: &'a str,
     pub date: Option<&'a str>,
-    pub date_display: &'a str,
+    pub date_display: String,
     /// The web version's absolute URL ("view in your browser").
     pub web_url: String,
     /// The site's home page, absolute.
@@ -60,7 +60,7 @@ pub struct EmailArticle<'a> {
     pub url: String,
     /// Its description, else its summary, as plain text.
     pub text: String,
-    pub date_display: &'a str,
+    pub date_display: String,
     pub reading_time: usize,
     pub level: Option<&'a str>,
     pub image: Option<EmailImage<'a>>,
@@ -155,7 +155,7 @@ impl<'a> Views<'a> {
             subject: issue.map_or("", |m| m.subject.as_str()),
             preheader: issue.map_or("", |m| m.preheader.as_str()),
             date: meta.date.as_ref().map(|d| d.iso_date.as_str()),
-            date_display: meta.date.as_ref().map_or("", |d| d.display.as_str()),
+            date_display: self.date_text(meta.date.as_ref()),
             web_url: self.permalink(&page.path),
             site_url: self.permalink(""),
             unsubscribe_url: self.config.newsletter.unsubscribe().to_string(),
@@ -178,7 +178,7 @@ impl<'a> Views<'a> {
             title: &meta.title,
             url: self.permalink(&p.path),
             text,
-            date_display: meta.date.as_ref().map_or("", |d| d.display.as_str()),
+            date_display: self.date_text(meta.date.as_ref()),
             reading_time: crate::markdown::reading_time(
                 p.body.word_count,
                 self.config.words_per_minute,

@@ -13,6 +13,7 @@ use crate::vocab::{TaxonomyKind, TermId, Vocabulary};
 
 mod checklists;
 mod issue;
+mod level_check;
 mod listed;
 mod pager;
 mod pictures;
@@ -21,6 +22,7 @@ mod taxonomies;
 pub use checklists::{ChecklistGroups, ChecklistView, ChecklistsPageView};
 pub(crate) use issue::one_line;
 pub use issue::{ArchiveView, EmailView, IssueText, IssueView};
+pub use level_check::LevelCheckView;
 pub use listed::{LINKED, LISTED, LinkView, Listed, Listing, MARKED, SUMMARY};
 pub use pager::{ListId, PaginatorView, page_count, page_path};
 pub use pictures::ShareCardView;
@@ -60,9 +62,9 @@ pub struct PageSummaryView<'a> {
     pub url: String,
     pub permalink: String,
     pub date: Option<&'a str>,
-    pub date_display: &'a str,
+    pub date_display: String,
     pub updated: Option<&'a str>,
-    pub updated_display: &'a str,
+    pub updated_display: String,
     pub summary: &'a str,
     pub word_count: usize,
     pub reading_time: usize,
@@ -226,6 +228,22 @@ impl<'a> Views<'a> {
         Listing { parts }
     }
 
+    /// The level self-check's URL (`/levels/check/`), empty when the site
+    /// has none: it needs levels numbered 1, 2 and 3.
+    pub fn level_check_url(&self) -> String {
+        if self.vocab.has_level_check() {
+            self.url("levels/check/")
+        } else {
+            String::new()
+        }
+    }
+
+    /// A date as the site's language writes it ("5 May 2026", "5. Mai
+    /// 2026"); empty for none.
+    pub fn date_text(&self, date: Option<&crate::front::PageDate>) -> String {
+        date.map_or_else(String::new, |d| self.config.strings.date(&d.iso_date))
+    }
+
     pub fn summary(&self, i: usize) -> PageSummaryView<'a> {
         let p: &'a Page = &self.graph.pages[i];
         let meta = &p.source.meta;
@@ -235,9 +253,9 @@ impl<'a> Views<'a> {
             url: self.url(&p.path),
             permalink: self.permalink(&p.path),
             date: meta.date.as_ref().map(|d| d.iso_date.as_str()),
-            date_display: meta.date.as_ref().map_or("", |d| d.display.as_str()),
+            date_display: self.date_text(meta.date.as_ref()),
             updated: meta.updated.as_ref().map(|d| d.iso_date.as_str()),
-            updated_display: meta.updated.as_ref().map_or("", |d| d.display.as_str()),
+            updated_display: self.date_text(meta.updated.as_ref()),
             summary: &p.body.summary_html,
             word_count: p.body.word_count,
             reading_time: reading_time(p.body.word_count, self.config.words_per_minute),
@@ -333,7 +351,7 @@ impl<'a> Views<'a> {
         let home = match self.graph.section_pages.get("") {
             Some(&home) => self.link(home),
             None => LinkView {
-                title: "Home",
+                title: self.config.strings.text("home"),
                 url: self.url(""),
                 page: None,
             },
@@ -416,18 +434,18 @@ impl<'a> Views<'a> {
             page: None,
         }));
         menu.extend(TaxonomyKind::ALL.iter().map(|kind| LinkView {
-            title: taxonomy_text(*kind).0,
+            title: taxonomy_text(*kind, &self.config.strings).0,
             url: self.url(&format!("{}/", kind.plural())),
             page: None,
         }));
         menu.push(LinkView {
-            title: "Checklists",
+            title: self.config.strings.text("checklists"),
             url: self.url("checklists/"),
             page: None,
         });
         if self.config.search.enabled {
             menu.push(LinkView {
-                title: "Search",
+                title: self.config.strings.text("search"),
                 url: self.url("search/"),
                 page: None,
             });

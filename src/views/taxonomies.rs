@@ -39,23 +39,23 @@ pub struct TermView<'a> {
 pub struct TaxonomyView<'a> {
     /// `levels`, `attitudes` or `practices`.
     pub kind: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
+    pub title: &'a str,
+    pub description: &'a str,
     pub url: String,
     pub permalink: String,
     pub terms: Vec<TermSummaryView<'a>>,
 }
 
-/// A taxonomy's title and description, as its list page shows them.
-pub fn taxonomy_text(kind: TaxonomyKind) -> (&'static str, &'static str) {
-    match kind {
-        TaxonomyKind::Level => (
-            "Levels",
-            "Interdependence levels: how much the members of a team depend on each other, and how that work is coordinated.",
-        ),
-        TaxonomyKind::Attitude => ("Attitudes", "The attitudes that make collaboration work."),
-        TaxonomyKind::Practice => ("Practices", "Concrete habits a coach teaches."),
-    }
+/// A taxonomy's title and description, as its list page shows them (the
+/// strings `levels` and `levels_description`, ...).
+pub fn taxonomy_text(kind: TaxonomyKind, strings: &crate::strings::Strings) -> (&str, &str) {
+    let plural = kind.plural();
+    let description = match kind {
+        TaxonomyKind::Level => "levels_description",
+        TaxonomyKind::Attitude => "attitudes_description",
+        TaxonomyKind::Practice => "practices_description",
+    };
+    (strings.text(plural), strings.text(description))
 }
 
 impl<'a> Views<'a> {
@@ -104,7 +104,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn taxonomy(&self, kind: TaxonomyKind) -> TaxonomyView<'a> {
-        let (title, description) = taxonomy_text(kind);
+        let (title, description) = taxonomy_text(kind, &self.config.strings);
         let plural = kind.plural();
         TaxonomyView {
             kind: plural,

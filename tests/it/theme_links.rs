@@ -34,7 +34,7 @@ fn a_site_without_section_pages_gets_no_link_to_them() {
     let home = site.output("index.html");
     assert!(home.contains("Latest articles") && !home.contains("All 17 articles"));
     let missing = site.output("404.html");
-    assert!(missing.contains("Go to the home page") && !missing.contains("browse all articles"));
+    assert!(missing.contains("Go to the home page") && !missing.contains("Browse all articles"));
     assert!(assert_every_link_resolves(&site) > 30);
 
     // With the section page, the links are there.
@@ -46,7 +46,7 @@ fn a_site_without_section_pages_gets_no_link_to_them() {
     );
     assert!(
         site.output("404.html")
-            .contains("<a href=\"/articles/\">browse all articles</a>")
+            .contains("<a href=\"/articles/\">Browse all articles</a>")
     );
     assert_every_link_resolves(&site);
 }
@@ -67,7 +67,7 @@ fn sites_with_no_article_one_article_and_no_newsletter_or_search_link_only_to_th
     assert!(
         !site
             .output("practices/follow-up/index.html")
-            .contains("browse all articles")
+            .contains("Browse all articles")
     );
     assert_every_link_resolves(&site);
 

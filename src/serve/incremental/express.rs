@@ -61,6 +61,7 @@ pub(super) fn express_page(
         &last.urls,
         last.text_words,
         &last.pictures,
+        &last.config.strings,
         &[],
     );
     let link_keys = |b: &RenderedBody| -> Vec<(Option<String>, Option<String>, bool)> {

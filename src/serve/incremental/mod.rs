@@ -140,7 +140,15 @@ impl Session {
         let (mut pages, assets, urls) = (placement.pages, placement.assets, placement.urls);
         let (static_files, pictures) = pictures::survey(memo, &root, &assets, &config);
         let text_words = pipeline::search_words(&config, true);
-        let stamps = render_bodies(memo, &mut pages, &urls, same_urls, text_words, &pictures);
+        let stamps = render_bodies(
+            memo,
+            &mut pages,
+            &urls,
+            same_urls,
+            text_words,
+            &pictures,
+            &config.strings,
+        );
         timer.mark("markdown");
         let (site, link_errors) = graph::link_and_order(pages, assets, &sources.absent);
         problems.extend(link_errors);
@@ -310,6 +318,7 @@ fn render_bodies(
     same_urls: bool,
     text_words: usize,
     pictures: &ImageTable,
+    strings: &crate::strings::Strings,
 ) -> PageStamps {
     let kept: Vec<Option<Arc<crate::markdown::RenderedBody>>> = pages
         .par_iter()
@@ -321,7 +330,7 @@ fn render_bodies(
                 .map(|c| Arc::clone(&c.body))
         })
         .collect();
-    graph::render_bodies(pages, urls, text_words, pictures, &kept);
+    graph::render_bodies(pages, urls, text_words, pictures, strings, &kept);
     let edited: Vec<bool> = kept.iter().map(Option::is_none).collect();
     let fresh: Vec<(usize, CachedBody)> = (0..pages.len())
         .into_par_iter()

@@ -1,7 +1,7 @@
 /* huddle default theme: remember checklist ticks on this device.
    The checklists work without this script (boxes tick, Reset restores the
    author's defaults); it only adds saving in localStorage and keeps the
-   "N of M done" line up to date. One key per checklist:
+   "N of M done" line up to date, worded in the page's language. One key per checklist:
    "huddle:" + page path + ":" + form id  ->  JSON {checkboxId: true|false}. */
 (function () {
   "use strict";
@@ -34,13 +34,39 @@
     var boxes = form.querySelectorAll('input[type="checkbox"]');
     var progress = form.querySelector(".checklist-progress");
 
+    // The line's wording in the page's language: data-forms holds its text,
+    // or its plural forms by category, with {done} and {total} to fill in.
+    var forms = null;
+    try {
+      forms = JSON.parse(progress ? progress.getAttribute("data-forms") : "null");
+    } catch (e) {
+      forms = null;
+    }
+    var rules = null;
+    try {
+      rules = new Intl.PluralRules(document.documentElement.lang || "en");
+    } catch (e) {
+      rules = null;
+    }
+
+    function progressText(done, total) {
+      var form = "{done} / {total}";
+      if (typeof forms === "string") {
+        form = forms;
+      } else if (forms && typeof forms === "object") {
+        var category = rules ? rules.select(done) : "other";
+        form = forms[category] || forms.other || form;
+      }
+      return form.split("{done}").join(String(done)).split("{total}").join(String(total));
+    }
+
     function updateProgress() {
       if (!progress) return;
       var done = 0;
       for (var i = 0; i < boxes.length; i++) {
         if (boxes[i].checked) done++;
       }
-      progress.textContent = done + " of " + boxes.length + " done";
+      progress.textContent = progressText(done, boxes.length);
     }
 
     // Restore saved ticks; ids that are no longer on the page are ignored,
