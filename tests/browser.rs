@@ -889,3 +889,92 @@ fn a_newsletter_email_reads_well_at_600_px_on_a_phone_and_in_dark_mode() {
         );
     }
 }
+
+#[test]
+fn the_level_self_check_shows_its_result_in_place_and_announces_it() {
+    let site = Site::fixture("tagged");
+    site.build();
+    let base = serve(site.path("public"));
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = browser(profile.path());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{base}/levels/check/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("load");
+    let answer = |q: u32, level: u32| {
+        tab.find_element(&format!(
+            "fieldset[data-question='q{q}'] button[data-level='{level}']"
+        ))
+        .expect("answer button")
+        .click()
+        .expect("click");
+    };
+    let result = || text_of(&tab, "document.getElementById('check-result').textContent");
+    assert_eq!(
+        text_of(
+            &tab,
+            "document.getElementById('check-result').getAttribute('role')"
+        ),
+        "status",
+        "the result region is announced"
+    );
+    assert!(result().trim().is_empty());
+
+    answer(1, 3);
+    wait_until("a first result", || {
+        let r = result();
+        r.contains("So far: level 3: Reciprocal")
+            .then_some(())
+            .ok_or(r)
+    });
+    answer(2, 2);
+    answer(3, 2);
+    wait_until("the result of three answers", || {
+        let r = result();
+        r.contains("Your team works at level 2: Sequential")
+            .then_some(())
+            .ok_or(r)
+    });
+    assert!(
+        result().contains("Planning"),
+        "its management type: {}",
+        result()
+    );
+    // Shown in place: the page did not go to the level's page.
+    assert!(text_of(&tab, "location.pathname").ends_with("/levels/check/"));
+    assert_eq!(
+        text_of(
+            &tab,
+            "document.querySelector(\"fieldset[data-question='q2'] button[data-level='2']\").getAttribute('aria-pressed')"
+        ),
+        "true"
+    );
+    assert_eq!(
+        text_of(
+            &tab,
+            "document.querySelector('#check-result a').getAttribute('href')"
+        ),
+        "/levels/sequential/"
+    );
+
+    // One answer for each level: the tie goes to the higher level.
+    answer(1, 1);
+    answer(2, 2);
+    answer(3, 3);
+    wait_until("the tie's result", || {
+        let r = result();
+        r.contains("Your team works at level 3: Reciprocal")
+            .then_some(())
+            .ok_or(r)
+    });
+
+    tab.find_element(".check-again")
+        .expect("start again")
+        .click()
+        .expect("click");
+    wait_until("an empty result", || {
+        let r = result();
+        r.trim().is_empty().then_some(()).ok_or(r)
+    });
+}

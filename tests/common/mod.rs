@@ -193,7 +193,7 @@ impl Site {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from)
         .into_iter()
         .filter_map(Result::ok)

@@ -95,6 +95,11 @@ impl Served2 {
         self.assert_matches(site, what);
     }
 
+    /// A served file as text.
+    fn page(&self, rel: &str) -> String {
+        String::from_utf8_lossy(&self.served[rel]).into_owned()
+    }
+
     /// The clock moves on (serve reads it at every rebuild).
     fn set_now(&mut self, now: &str) {
         self.opts.now = Some(now.parse().unwrap());
@@ -291,6 +296,41 @@ fn every_kind_of_edit_adds_up_to_a_fresh_build() {
             .replace("count = 4", "count = 2"),
     );
     s.step(&site, paths(&site, &["site.toml"]), "a site.toml change");
+
+    // Another language, then one of its strings overridden: every page,
+    // the bodies' callouts and checklists included, as a fresh build has it.
+    site.write(
+        "content/articles/alpha.md",
+        std::fs::read_to_string(site.path("content/articles/alpha.md"))
+            .unwrap()
+            .replace(
+                "Alpha body, edited.",
+                "Alpha body, edited.\n\n> [!NOTE]\n> Noted.\n\n- [ ] one\n- [x] two\n",
+            ),
+    );
+    s.step(
+        &site,
+        paths(&site, &["content/articles/alpha.md"]),
+        "a callout and a checklist",
+    );
+    let config = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", format!("language = \"fr\"\n{config}"));
+    s.step(&site, paths(&site, &["site.toml"]), "the site in French");
+    let alpha = s.page("articles/alpha/index.html");
+    assert!(
+        alpha.contains(">Remarque</p>") && alpha.contains("1 sur 2 coché"),
+        "{alpha}"
+    );
+    site.write(
+        "site.toml",
+        format!("language = \"fr\"\n{config}\n[strings]\ncallout_note = \"À noter\"\n"),
+    );
+    s.step(
+        &site,
+        paths(&site, &["site.toml"]),
+        "a French string overridden",
+    );
+    assert!(s.page("articles/alpha/index.html").contains(">À noter</p>"));
 }
 
 #[test]

@@ -16,6 +16,8 @@ mod deploy;
 mod import;
 mod incremental;
 mod issues;
+mod languages;
+mod level_check;
 mod links_resolve;
 mod newsletter;
 mod pagination;
