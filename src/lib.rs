@@ -35,6 +35,7 @@ pub mod import;
 mod load;
 mod markdown;
 mod newsletter;
+mod outlinks;
 mod output;
 mod paths;
 mod pipeline;

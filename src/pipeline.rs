@@ -83,6 +83,11 @@ pub(crate) fn run(opts: &BuildOptions, index: Index) -> Result<RenderedSite, Vec
         .render_with(&used, &cards, || render::render_site(input, &mut templates))
         .map_err(|e| [e, std::mem::take(&mut problems)].concat())?;
     timer.mark("rendered");
+    problems.extend(output_links(&rendered, &config));
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    timer.mark("output links checked");
     let pages = site.pages.len();
     let emails = (0..site.issues.len())
         .flat_map(|n| render::EmailPart::ALL.map(|part| render::email_path(&site, n, part)))
@@ -99,6 +104,21 @@ pub(crate) fn run(opts: &BuildOptions, index: Index) -> Result<RenderedSite, Vec
         emails,
         search_index: finished.index,
     })
+}
+
+/// Every internal link of the rendered pages, feeds and sitemap, against
+/// the files of this build (`outlinks`).
+pub(crate) fn output_links(rendered: &Rendered, config: &Config) -> Vec<Diagnostic> {
+    crate::outlinks::broken_links(
+        &rendered.files[..rendered.rendered],
+        &rendered.origins,
+        &rendered.all_paths,
+        (&config.base_url, &config.base_path),
+        &crate::outlinks::Extra {
+            search_index: config.search.enabled,
+            dev_server: config.dev_server,
+        },
+    )
 }
 
 /// What is judged once the graph stands: pages at URLs huddle writes
@@ -172,6 +192,7 @@ fn with_index(
         mut files,
         mut all_paths,
         rendered,
+        ..
     } = rendered;
     let index = add_index(pending, &mut files, &mut all_paths)?;
     // (The render checked its own paths; this adds the search index's.)

@@ -70,6 +70,9 @@ pub struct Rendered {
     pub all_paths: Vec<OutputPath>,
     /// How many templates were rendered.
     pub rendered: usize,
+    /// The template and content file of each rendered file (the first
+    /// `rendered` of `files`), for the link check.
+    pub origins: Vec<crate::outlinks::FileOrigin>,
 }
 
 /// `huddle build`'s render: every job of the plan, then the files to copy.
@@ -81,11 +84,13 @@ pub fn render_site(
     let all: Vec<usize> = (0..plan.jobs().len()).collect();
     let mut files = plan.render(&all)?;
     let rendered = files.len();
+    let origins = plan.origins();
     files.extend(plan.copies());
     Ok(Rendered {
         files,
         all_paths: plan.all_paths(),
         rendered,
+        origins,
     })
 }
 

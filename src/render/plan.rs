@@ -128,6 +128,21 @@ impl<'a> Plan<'a> {
         &self.jobs
     }
 
+    /// Each job's template and, for a page, its content file.
+    pub fn origins(&self) -> Vec<crate::outlinks::FileOrigin> {
+        let graph = self.input.graph;
+        self.jobs
+            .iter()
+            .map(|&job| crate::outlinks::FileOrigin {
+                template: job.template(graph),
+                source: match job {
+                    Job::Page(i) => Some(graph.pages[i].source.rel_path.clone()),
+                    _ => None,
+                },
+            })
+            .collect()
+    }
+
     /// Job k's output path.
     pub fn paths(&self) -> &[OutputPath] {
         &self.paths

@@ -579,6 +579,17 @@ mod tests {
     }
 
     #[test]
+    fn docs_strings_md_lists_every_entry() {
+        let docs = include_str!("../../docs/strings.md");
+        for key in parse_shipped(include_str!("en.toml")).texts.keys() {
+            assert!(
+                docs.contains(&format!("| `{key}` |")),
+                "docs/strings.md lacks `{key}`"
+            );
+        }
+    }
+
+    #[test]
     fn plural_forms_follow_each_language() {
         let en = Strings::for_language("en");
         assert_eq!(

@@ -84,3 +84,52 @@ fn sites_with_no_article_one_article_and_no_newsletter_or_search_link_only_to_th
     assert!(!site.has_output("newsletter/index.html") && !site.has_output("search/index.html"));
     assert_every_link_resolves(&site);
 }
+
+/// The build itself checks every link it writes: a template's broken link
+/// fails it, naming the template and the pages, and the output stays as it was.
+#[test]
+fn a_template_linking_to_a_missing_page_fails_the_build_and_names_the_template() {
+    let site = Site::fixture("tagged");
+    let stderr = site.fails_cleanly(
+        |s| {
+            s.write(
+                "templates/taxonomy_term.html",
+                "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1><a href=\"{{ config.base_path }}glossary/\">Glossary</a> <a href=\"{{ config.base_path }}#nowhere\">Top</a>{% endblock content %}\n",
+            )
+        },
+        &[
+            "templates/taxonomy_term.html",
+            "broken link `/glossary/`",
+            "the build writes no such page or file",
+            "broken link `/#nowhere`",
+            "index.html has no id `nowhere`",
+            "other pages",
+        ],
+    );
+    // Each broken link once, not once per page.
+    assert_eq!(
+        stderr.matches("broken link `/glossary/`").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_raw_html_link_in_an_article_to_a_missing_page_names_the_article() {
+    let site = Site::fixture("tagged");
+    let stderr = site.fails_cleanly(
+        |s| {
+            let alpha = std::fs::read_to_string(s.path("content/articles/alpha.md")).unwrap();
+            s.write(
+                "content/articles/alpha.md",
+                format!("{alpha}\n<p>See <a href=\"/old-page/\">the old page</a>.</p>\n"),
+            )
+        },
+        &[
+            "broken link `/old-page/`",
+            "content/articles/alpha.md",
+            "page.html",
+        ],
+    );
+    assert!(stderr.contains("articles/alpha/index.html"), "{stderr}");
+}

@@ -34,7 +34,10 @@ pub(super) const SITE_ATTITUDES: u8 = 16;
 pub(super) const SITE_PRACTICES: u8 = 32;
 pub(super) const SITE_ALL: u8 = 63;
 
-const SITE_FIELDS: [(&str, u8); 6] = [
+/// `site.level_check` has no bit: only the settings change it (the
+/// vocabulary's levels), and a change of settings renders everything.
+const SITE_FIELDS: [(&str, u8); 7] = [
+    ("level_check", 0),
     ("menu", SITE_MENU),
     ("articles", SITE_ARTICLES),
     ("sections", SITE_SECTIONS),
@@ -346,10 +349,16 @@ mod tests {
                 "page.html",
                 "{% extends 'base.html' %}{{ page.site_name }} og:site_name",
             ),
+            (
+                "taxonomy_term.html",
+                "{% extends 'base.html' %}{% if site.level_check %}{{ site.level_check }}{% endif %}",
+            ),
         ]);
         assert_eq!(u["base.html"], SITE_MENU);
         assert_eq!(u["index.html"], SITE_MENU | SITE_ARTICLES);
         assert_eq!(u["page.html"], SITE_MENU);
+        // The self-check's link changes only with the settings.
+        assert_eq!(u["taxonomy_term.html"], SITE_MENU);
     }
 
     #[test]

@@ -1,0 +1,447 @@
+//! The last check before writing: every internal link of every rendered
+//! page, whoever wrote it (the theme's chrome and pagination, a page's raw
+//! HTML, the sitemap and the Atom feeds), must lead to a file of this build,
+//! and its `#anchor` to an id on that page. The links authors write in
+//! Markdown were checked against the sources already (`graph`); this reads
+//! what the templates made of everything. A streaming HTML parser
+//! (lol_html) reads the pages; each broken link is reported once per
+//! template, with the pages it is on.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use lol_html::{HtmlRewriter, Settings, element, text};
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::paths::{OutputFile, OutputPath};
+
+/// Where a rendered file came from: its template, and the content file of
+/// its page (if it is one).
+#[derive(Debug, Clone)]
+pub struct FileOrigin {
+    pub template: &'static str,
+    pub source: Option<String>,
+}
+
+/// What one file links to and which anchors it has.
+#[derive(Default)]
+struct Scan {
+    ids: HashSet<String>,
+    /// (attribute, URL as written)
+    links: Vec<(&'static str, String)>,
+}
+
+/// What is served besides the planned files: the search index is written
+/// by its own stage (`pagefind/`); `huddle serve` answers `__huddle/`
+/// itself (the stub sign-up, live reload).
+pub struct Extra {
+    pub search_index: bool,
+    pub dev_server: bool,
+}
+
+/// Every broken internal link in `files` (the rendered ones, `origins` in
+/// the same order), judged against `all_paths`. `base_url` and `base_path`
+/// are the site's (`https://e.org/coach`, `/coach/`).
+pub fn broken_links(
+    files: &[OutputFile],
+    origins: &[FileOrigin],
+    all_paths: &[OutputPath],
+    (base_url, base_path): (&str, &str),
+    extra: &Extra,
+) -> Vec<Diagnostic> {
+    let scans: Vec<Option<Scan>> = files
+        .par_iter()
+        .map(|f| {
+            let kind = kind_of(f.path.as_str())?;
+            let bytes = f.content.unpack().ok()?;
+            Some(scan(&bytes, kind))
+        })
+        .collect();
+    let paths: HashSet<&str> = all_paths.iter().map(OutputPath::as_str).collect();
+    let ids: HashMap<&str, &HashSet<String>> = files
+        .iter()
+        .zip(&scans)
+        .filter_map(|(f, s)| Some((f.path.as_str(), &s.as_ref()?.ids)))
+        .collect();
+    let resolver = Resolver {
+        paths: &paths,
+        ids: &ids,
+        base_url,
+        base_path,
+        extra,
+    };
+    // (template, url, why) -> the pages (and their sources) it is on.
+    type Found = BTreeMap<(&'static str, String, String), Vec<(String, Option<String>)>>;
+    let found: Vec<Found> = files
+        .par_iter()
+        .zip(scans.par_iter())
+        .enumerate()
+        .map(|(i, (f, s))| {
+            let mut out = Found::new();
+            let (Some(s), Some(origin)) = (s, origins.get(i)) else {
+                return out;
+            };
+            let mut seen = HashSet::new();
+            for (_, url) in &s.links {
+                if !seen.insert(url.as_str()) {
+                    continue;
+                }
+                let email = origin.template.starts_with("newsletter_email");
+                if let Some(why) = resolver.problem(f.path.as_str(), url, email) {
+                    out.entry((origin.template, url.clone(), why))
+                        .or_default()
+                        .push((f.path.as_str().to_string(), origin.source.clone()));
+                }
+            }
+            out
+        })
+        .collect();
+    let mut all = Found::new();
+    for part in found {
+        for (k, mut v) in part {
+            all.entry(k).or_default().append(&mut v);
+        }
+    }
+    all.into_iter()
+        .map(|((template, url, why), pages)| diagnostic(template, &url, &why, &pages))
+        .collect()
+}
+
+fn diagnostic(
+    template: &str,
+    url: &str,
+    why: &str,
+    pages: &[(String, Option<String>)],
+) -> Diagnostic {
+    let (first, source) = &pages[0];
+    let more = match pages.len() {
+        1 => String::new(),
+        n => format!(" and {} other page{}", n - 1, if n == 2 { "" } else { "s" }),
+    };
+    let message = format!("broken link `{url}` on {first}{more} (rendered by {template}): {why}");
+    let help = match source {
+        Some(src) => format!(
+            "if content/{src} writes this link (as raw HTML), fix it there; otherwise fix templates/{template}, or add the page it should lead to"
+        ),
+        None => format!("fix the link in templates/{template}, or add the page it should lead to"),
+    };
+    Diagnostic::file_error(format!("templates/{template}"), message).with_help(help)
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Html,
+    Sitemap,
+    Atom,
+}
+
+fn kind_of(path: &str) -> Option<Kind> {
+    if path.ends_with(".html") {
+        Some(Kind::Html)
+    } else if path == "sitemap.xml" {
+        Some(Kind::Sitemap)
+    } else if path.ends_with("atom.xml") {
+        Some(Kind::Atom)
+    } else {
+        None
+    }
+}
+
+fn scan(bytes: &[u8], kind: Kind) -> Scan {
+    let mut result = Scan::default();
+    {
+        let ids = std::cell::RefCell::new(&mut result.ids);
+        let links = std::cell::RefCell::new(Vec::new());
+        let loc = std::cell::RefCell::new(String::new());
+        let mut handlers = Vec::new();
+        match kind {
+            Kind::Html => {
+                handlers.push(element!("[id], a[name]", |el| {
+                    for attr in ["id", "name"] {
+                        if let Some(v) = el.get_attribute(attr) {
+                            ids.borrow_mut().insert(v);
+                        }
+                    }
+                    Ok(())
+                }));
+                handlers.push(element!(
+                    "[href], [src], [srcset], form[action], [formaction]",
+                    |el| {
+                        // Written out of the page (feeds' alternates are files too).
+                        for attr in ["href", "src", "action", "formaction"] {
+                            if let Some(v) = el.get_attribute(attr) {
+                                links.borrow_mut().push((attr, v));
+                            }
+                        }
+                        if let Some(v) = el.get_attribute("srcset") {
+                            for candidate in v.split(',') {
+                                if let Some(url) = candidate.split_whitespace().next() {
+                                    links.borrow_mut().push(("srcset", url.to_string()));
+                                }
+                            }
+                        }
+                        Ok(())
+                    }
+                ));
+            }
+            Kind::Atom => handlers.push(element!("link[href]", |el| {
+                if let Some(v) = el.get_attribute("href") {
+                    links.borrow_mut().push(("href", v));
+                }
+                Ok(())
+            })),
+            Kind::Sitemap => handlers.push(text!("loc", |t| {
+                loc.borrow_mut().push_str(t.as_str());
+                if t.last_in_text_node() {
+                    let url = std::mem::take(&mut *loc.borrow_mut());
+                    links
+                        .borrow_mut()
+                        .push(("loc", decode_entities(url.trim())));
+                }
+                Ok(())
+            })),
+        }
+        // Not strict: a page may hold markup whose parsing is ambiguous
+        // (raw HTML in an article); the scan goes on through it.
+        let mut settings = Settings::new().with_strict(false);
+        for handler in handlers {
+            settings = settings.append_element_content_handler(handler);
+        }
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        // The site's own output: lol_html takes any bytes.
+        let _ = rewriter.write(bytes);
+        let _ = rewriter.end();
+        result.links = links.into_inner();
+    }
+    result
+}
+
+/// `&amp;` and the like in sitemap text.
+fn decode_entities(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+struct Resolver<'a> {
+    paths: &'a HashSet<&'a str>,
+    ids: &'a HashMap<&'a str, &'a HashSet<String>>,
+    base_url: &'a str,
+    base_path: &'a str,
+    extra: &'a Extra,
+}
+
+impl Resolver<'_> {
+    /// Why `url`, written on the file at `from`, leads nowhere (None: it is fine
+    /// or not ours to judge). In an `email`, only the site's absolute URLs
+    /// are ours: the rest are the mailing service's placeholders
+    /// (`{{ unsubscribe_url }}`, `*|UNSUB|*`).
+    fn problem(&self, from: &str, url: &str, email: bool) -> Option<String> {
+        let page = from.ends_with(".html") && !email;
+        let url = url.trim();
+        if url.is_empty() {
+            return None;
+        }
+        // The site's own absolute URLs are judged like paths; others are not ours.
+        let own = url
+            .strip_prefix(self.base_url)
+            .filter(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+        let path_and_more = match own {
+            // Pages write the site's full URL only where the theme makes it
+            // from the page's own address (canonical, og:url); a writer's
+            // full URL to the old site (an import) is warned about when the
+            // body is read. Feeds, the sitemap and emails have only such URLs.
+            Some(_) if page => return None,
+            Some(rest) => format!("{}{}", self.base_path, rest.trim_start_matches('/')),
+            None if is_external(url) || email => return None,
+            None => url.to_string(),
+        };
+        let (before_hash, anchor) = match path_and_more.split_once('#') {
+            Some((p, a)) => (p.to_string(), Some(a.to_string())),
+            None => (path_and_more, None),
+        };
+        let path = before_hash.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            from.to_string()
+        } else if let Some(absolute) = path.strip_prefix('/') {
+            let absolute = format!("/{absolute}");
+            match absolute.strip_prefix(self.base_path) {
+                Some(inside) => inside.to_string(),
+                None if format!("{absolute}/") == self.base_path => String::new(),
+                None => {
+                    return Some(format!(
+                        "it is outside the site, whose pages are under {}",
+                        self.base_path
+                    ));
+                }
+            }
+        } else {
+            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+            normalize(&format!("{dir}/{path}"))?
+        };
+        let target = percent_encoding::percent_decode_str(&target)
+            .decode_utf8_lossy()
+            .into_owned();
+        let file = self.file_of(&target)?;
+        let file = match file {
+            Ok(file) => file,
+            Err(()) => return Some("the build writes no such page or file".into()),
+        };
+        let anchor = anchor.filter(|a| !a.is_empty())?;
+        let anchor = percent_encoding::percent_decode_str(&anchor).decode_utf8_lossy();
+        match self.ids.get(file.as_str()) {
+            Some(ids) if !ids.contains(anchor.as_ref()) => {
+                Some(format!("{file} has no id `{anchor}`"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The output file a site path names (Ok), none (Err), or None when it
+    /// is written by a later stage and not checked here.
+    fn file_of(&self, target: &str) -> Option<Result<String, ()>> {
+        if self.extra.search_index && target.starts_with("pagefind/")
+            || self.extra.dev_server && target.starts_with("__huddle/")
+        {
+            return None;
+        }
+        let candidates = if target.is_empty() || target.ends_with('/') {
+            vec![format!("{target}index.html")]
+        } else {
+            vec![target.to_string(), format!("{target}/index.html")]
+        };
+        Some(
+            candidates
+                .into_iter()
+                .find(|c| self.paths.contains(c.as_str()))
+                .ok_or(()),
+        )
+    }
+}
+
+fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    // A scheme: letters, digits, + - . before the first ':' (and no '/' before it).
+    match url.find(':') {
+        Some(colon) => {
+            let scheme = &url[..colon];
+            !scheme.is_empty()
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        }
+        None => false,
+    }
+}
+
+/// `a/b/../c/./d` as `a/c/d`; None when it climbs out of the site.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::OutputContent;
+
+    fn file(path: &str, html: &str) -> OutputFile {
+        OutputFile {
+            path: OutputPath::new(path.to_string()),
+            content: OutputContent::Bytes(html.as_bytes().to_vec()),
+        }
+    }
+
+    fn check(files: &[OutputFile], base: (&str, &str)) -> Vec<Diagnostic> {
+        let origins: Vec<FileOrigin> = files
+            .iter()
+            .map(|_| FileOrigin {
+                template: "page.html",
+                source: None,
+            })
+            .collect();
+        let paths: Vec<OutputPath> = files.iter().map(|f| f.path.clone()).collect();
+        broken_links(
+            files,
+            &origins,
+            &paths,
+            base,
+            &Extra {
+                search_index: true,
+                dev_server: false,
+            },
+        )
+    }
+
+    #[test]
+    fn links_to_pages_files_and_anchors_of_the_build_pass() {
+        let files = [
+            file(
+                "index.html",
+                "<a href=\"/coach/a/\">a</a><a href=\"a/#part\">p</a><img src=\"/coach/x.png\" srcset=\"/coach/x.png 1x, x.png 2x\"><a href=\"https://coach.example.org/coach/nowhere/\">abs</a><a href=\"https://elsewhere.org/\">e</a><a href=\"mailto:a@b.c\">m</a><a href=\"#top\" id=\"top\">t</a><link rel=\"stylesheet\" href=\"/coach/pagefind/pagefind-ui.css\">",
+            ),
+            file(
+                "a/index.html",
+                "<h2 id=\"part\">Part</h2><a href=\"../\">up</a><form action=\"/coach/a\"><button formaction=\"/coach/\">go</button></form>",
+            ),
+            file("x.png", ""),
+        ];
+        let errors = check(&files, ("https://coach.example.org/coach", "/coach/"));
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_missing_page_anchor_or_a_link_outside_the_site_is_named_once_per_template() {
+        let files = [
+            file(
+                "index.html",
+                "<a href=\"/coach/missing/\">m</a><a href=\"/coach/a/#nowhere\">n</a><a href=\"/other/\">o</a>",
+            ),
+            file("a/index.html", "<a href=\"/coach/missing/\">again</a>"),
+            file(
+                "sitemap.xml",
+                "<urlset><url><loc>https://coach.example.org/coach/gone/</loc></url></urlset>",
+            ),
+        ];
+        let errors = check(&files, ("https://coach.example.org/coach", "/coach/"));
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(errors.len(), 4, "{messages:#?}");
+        let missing = messages
+            .iter()
+            .find(|m| m.contains("`/coach/missing/`"))
+            .unwrap();
+        assert!(
+            missing.contains("and 1 other page") && missing.contains("page.html"),
+            "{missing}"
+        );
+        assert!(messages.iter().any(|m| m.contains("no id `nowhere`")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`/other/`") && m.contains("outside the site"))
+        );
+        assert!(messages.iter().any(|m| m.contains("/coach/gone/")));
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.origin == crate::diagnostic::Origin::File("templates/page.html".into()))
+        );
+    }
+}
