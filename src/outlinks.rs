@@ -156,33 +156,44 @@ fn scan(bytes: &[u8], kind: Kind) -> Scan {
         let mut handlers = Vec::new();
         match kind {
             Kind::Html => {
-                handlers.push(element!("[id], a[name]", |el| {
-                    for attr in ["id", "name"] {
-                        if let Some(v) = el.get_attribute(attr) {
-                            ids.borrow_mut().insert(v);
+                // One handler for every element, reading the attributes it
+                // has: cheaper than a selector per attribute.
+                handlers.push(element!("*", |el| {
+                    for attr in el.attributes() {
+                        let name = attr.name();
+                        let (name, value) = (name.as_str(), attr.value());
+                        match name {
+                            "id" => {
+                                ids.borrow_mut().insert(value);
+                            }
+                            "name" if el.tag_name() == "a" => {
+                                ids.borrow_mut().insert(value);
+                            }
+                            "href" | "src" | "formaction" => {
+                                let name = if name == "href" {
+                                    "href"
+                                } else if name == "src" {
+                                    "src"
+                                } else {
+                                    "formaction"
+                                };
+                                links.borrow_mut().push((name, value));
+                            }
+                            "action" if el.tag_name() == "form" => {
+                                links.borrow_mut().push(("action", value));
+                            }
+                            "srcset" => {
+                                for candidate in value.split(',') {
+                                    if let Some(url) = candidate.split_whitespace().next() {
+                                        links.borrow_mut().push(("srcset", url.to_string()));
+                                    }
+                                }
+                            }
+                            _ => {}
                         }
                     }
                     Ok(())
                 }));
-                handlers.push(element!(
-                    "[href], [src], [srcset], form[action], [formaction]",
-                    |el| {
-                        // Written out of the page (feeds' alternates are files too).
-                        for attr in ["href", "src", "action", "formaction"] {
-                            if let Some(v) = el.get_attribute(attr) {
-                                links.borrow_mut().push((attr, v));
-                            }
-                        }
-                        if let Some(v) = el.get_attribute("srcset") {
-                            for candidate in v.split(',') {
-                                if let Some(url) = candidate.split_whitespace().next() {
-                                    links.borrow_mut().push(("srcset", url.to_string()));
-                                }
-                            }
-                        }
-                        Ok(())
-                    }
-                ));
             }
             Kind::Atom => handlers.push(element!("link[href]", |el| {
                 if let Some(v) = el.get_attribute("href") {

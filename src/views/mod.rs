@@ -410,7 +410,7 @@ impl<'a> Views<'a> {
     /// taxonomies, the checklists page, then top-level pages (by title).
     pub fn menu(&self) -> Vec<LinkView<'a>> {
         let mut menu = vec![LinkView {
-            title: "Home",
+            title: self.config.strings.text("home"),
             url: self.url(""),
             page: None,
         }];

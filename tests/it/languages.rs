@@ -141,6 +141,7 @@ fn the_sample_site_in_german_shows_none_of_the_themes_english() {
         ">Practices<",
         ">Checklists<",
         ">Search<",
+        ">Home<",
         ">Level<",
         "Level 1",
         "Level 2",
