@@ -24,11 +24,50 @@ pub struct FileOrigin {
 }
 
 /// What one file links to and which anchors it has.
-#[derive(Default)]
-struct Scan {
+#[derive(Default, Debug)]
+pub struct LinkScan {
     ids: HashSet<String>,
     /// (attribute, URL as written)
     links: Vec<(&'static str, String)>,
+}
+
+/// A page's body inside its rendered file: the HTML as the template got it
+/// (`page.content`), its raw HTML as the writer wrote it, and the ids the
+/// Markdown made (headings, checklists). The body's Markdown links were
+/// checked against the sources, so the scan skips the body and reads its
+/// raw HTML instead.
+pub struct BodyPart<'a> {
+    pub html: &'a str,
+    pub raw_html: &'a str,
+    pub ids: Vec<&'a str>,
+}
+
+/// What the rendered file at `path` (its text) links to, or None for a
+/// file the check does not read. With `body`, the body's HTML is found in
+/// the page and skipped (a template that changes it is read whole).
+pub fn scan_rendered(path: &str, text: &str, body: Option<BodyPart>) -> Option<LinkScan> {
+    let kind = kind_of(path)?;
+    let at = body
+        .as_ref()
+        .filter(|b| !b.html.is_empty() && matches!(kind, Kind::Html))
+        .and_then(|b| text.find(b.html).map(|start| (start, b)));
+    let Some((start, body)) = at else {
+        return Some(scan(text.as_bytes(), kind));
+    };
+    // One read of the page around its body, then the body's raw HTML (each
+    // reader costs its setup, so the parts go to one).
+    let after = &text[start + body.html.len()..];
+    let mut rest = String::with_capacity(start + after.len() + body.raw_html.len() + 1);
+    rest.push_str(&text[..start]);
+    rest.push_str(after);
+    let mut out = scan(rest.as_bytes(), kind);
+    if !body.raw_html.is_empty() {
+        let more = scan(body.raw_html.as_bytes(), kind);
+        out.ids.extend(more.ids);
+        out.links.extend(more.links);
+    }
+    out.ids.extend(body.ids.iter().map(|id| id.to_string()));
+    Some(out)
 }
 
 /// What is served besides the planned files: the search index is written
@@ -45,17 +84,28 @@ pub struct Extra {
 pub fn broken_links(
     files: &[OutputFile],
     origins: &[FileOrigin],
+    scanned: &[Option<LinkScan>],
     all_paths: &[OutputPath],
     (base_url, base_path): (&str, &str),
     extra: &Extra,
 ) -> Vec<Diagnostic> {
-    let scans: Vec<Option<Scan>> = files
+    // Files not read as they were rendered are read now.
+    let fresh: Vec<Option<LinkScan>> = files
         .par_iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
+            if scanned.get(i).is_some_and(Option::is_some) {
+                return None;
+            }
             let kind = kind_of(f.path.as_str())?;
             let bytes = f.content.unpack().ok()?;
             Some(scan(&bytes, kind))
         })
+        .collect();
+    let scans: Vec<Option<&LinkScan>> = fresh
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.as_ref().or(scanned.get(i).and_then(Option::as_ref)))
         .collect();
     let paths: HashSet<&str> = all_paths.iter().map(OutputPath::as_str).collect();
     let ids: HashMap<&str, &HashSet<String>> = files
@@ -147,8 +197,8 @@ fn kind_of(path: &str) -> Option<Kind> {
     }
 }
 
-fn scan(bytes: &[u8], kind: Kind) -> Scan {
-    let mut result = Scan::default();
+fn scan(bytes: &[u8], kind: Kind) -> LinkScan {
+    let mut result = LinkScan::default();
     {
         let ids = std::cell::RefCell::new(&mut result.ids);
         let links = std::cell::RefCell::new(Vec::new());
@@ -392,6 +442,7 @@ mod tests {
         broken_links(
             files,
             &origins,
+            &[],
             &paths,
             base,
             &Extra {

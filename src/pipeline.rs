@@ -112,6 +112,7 @@ pub(crate) fn output_links(rendered: &Rendered, config: &Config) -> Vec<Diagnost
     crate::outlinks::broken_links(
         &rendered.files[..rendered.rendered],
         &rendered.origins,
+        &rendered.link_scans,
         &rendered.all_paths,
         (&config.base_url, &config.base_path),
         &crate::outlinks::Extra {

@@ -49,6 +49,9 @@ pub struct RenderedBody {
     pub summary_html: String,
     pub toc: Vec<TocEntry>,
     pub heading_ids: HashSet<String>,
+    /// The body's raw HTML as written (its `<a href>`s and ids are read by
+    /// the link check of the rendered site; empty for most bodies).
+    pub raw_html: String,
     pub word_count: usize,
     pub links: Vec<InternalLink>,
     pub checklists: Vec<Checklist>,
@@ -146,6 +149,11 @@ pub fn render_body(body: &str, body_offset: usize, links: &LinkContext) -> Rende
         .into_offset_iter()
         .collect();
     let mut out = RenderedBody::default();
+    for (event, _) in &events {
+        if let Event::Html(t) | Event::InlineHtml(t) = event {
+            out.raw_html.push_str(t);
+        }
+    }
     assign_heading_ids(&mut events, &mut out);
     out.word_count = count_words(&events);
     if links.text_words > 0 {

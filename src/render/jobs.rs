@@ -244,7 +244,17 @@ impl<'a> JobData<'a> {
         templates: &Templates,
         path: OutputPath,
     ) -> Result<OutputFile, Diagnostic> {
-        render_one(templates, self.template, &self.context(), path)
+        render_one(templates, self.template, &self.context(), path, |_| {})
+    }
+
+    /// `render`, with the rendered text shown to `inspect` first.
+    pub(super) fn render_inspecting(
+        &self,
+        templates: &Templates,
+        path: OutputPath,
+        inspect: impl FnOnce(&str),
+    ) -> Result<OutputFile, Diagnostic> {
+        render_one(templates, self.template, &self.context(), path, inspect)
     }
 }
 

@@ -73,6 +73,8 @@ pub struct Rendered {
     /// The template and content file of each rendered file (the first
     /// `rendered` of `files`), for the link check.
     pub origins: Vec<crate::outlinks::FileOrigin>,
+    /// What each rendered file links to, read as it was rendered.
+    pub link_scans: Vec<Option<crate::outlinks::LinkScan>>,
 }
 
 /// `huddle build`'s render: every job of the plan, then the files to copy.
@@ -80,17 +82,20 @@ pub fn render_site(
     input: RenderInput,
     templates: &mut Templates,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let plan = Plan::new(input, templates)?;
+    let mut plan = Plan::new(input, templates)?;
+    plan.scan_links();
     let all: Vec<usize> = (0..plan.jobs().len()).collect();
     let mut files = plan.render(&all)?;
     let rendered = files.len();
     let origins = plan.origins();
+    let link_scans = plan.take_link_scans();
     files.extend(plan.copies());
     Ok(Rendered {
         files,
         all_paths: plan.all_paths(),
         rendered,
         origins,
+        link_scans,
     })
 }
 

@@ -37,6 +37,9 @@ pub struct Plan<'a> {
     /// The global `site` variable, by part, and its `articles` as listed.
     site: BTreeMap<&'static str, tera::Value>,
     site_articles: Vec<Listed>,
+    /// With `scan_links`: what each job's file links to, read as it is
+    /// rendered (for `outlinks`; a build's check, not serve's).
+    link_scans: Option<Vec<std::sync::Mutex<Option<crate::outlinks::LinkScan>>>>,
 }
 
 impl<'a> Plan<'a> {
@@ -91,6 +94,7 @@ impl<'a> Plan<'a> {
             issue_texts: Vec::new(),
             site,
             site_articles,
+            link_scans: None,
         };
         if let Some(dup) = crate::first_duplicate(&plan.all_paths()) {
             return Err(vec![plan.duplicate(&dup)]);
@@ -359,7 +363,67 @@ impl<'a> Plan<'a> {
     }
 
     fn render_job(&self, k: usize) -> Result<OutputFile, Diagnostic> {
-        self.with_job_data(k, true, |data| self.render_data(k, data))
+        self.with_job_data(k, true, |data| match &self.link_scans {
+            None => self.render_data(k, data),
+            Some(scans) => data.render_inspecting(self.templates, self.paths[k].clone(), |text| {
+                let scan = crate::outlinks::scan_rendered(
+                    self.paths[k].as_str(),
+                    text,
+                    self.body_part(k, data),
+                );
+                if let Ok(mut slot) = scans[k].lock() {
+                    *slot = scan;
+                }
+            }),
+        })
+    }
+
+    /// From now on, each job's links are read as it is rendered.
+    pub fn scan_links(&mut self) {
+        self.link_scans = Some((0..self.jobs.len()).map(|_| Default::default()).collect());
+    }
+
+    /// What each job's file links to (by job), once rendered with `scan_links`.
+    pub fn take_link_scans(&mut self) -> Vec<Option<crate::outlinks::LinkScan>> {
+        self.link_scans
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_inner().ok().flatten())
+            .collect()
+    }
+
+    /// A page job's body as its file shows it, with the ids it holds: the
+    /// link check reads the rest of the page (the body's Markdown links were
+    /// checked against the sources; its raw HTML is read on its own).
+    fn body_part<'d>(
+        &'d self,
+        k: usize,
+        data: &'d JobData,
+    ) -> Option<crate::outlinks::BodyPart<'d>> {
+        let Job::Page(i) = self.jobs[k] else {
+            return None;
+        };
+        let html = match &data.view {
+            JobView::Page(p) => p.content,
+            JobView::Section(s) => s.content,
+            _ => return None,
+        };
+        let body = &self.input.graph.pages[i].body;
+        let checklist_ids = body
+            .checklists
+            .iter()
+            .flat_map(|c| std::iter::once(&c.id).chain(c.items.iter().map(|item| &item.id)));
+        Some(crate::outlinks::BodyPart {
+            html,
+            raw_html: &body.raw_html,
+            ids: body
+                .heading_ids
+                .iter()
+                .chain(checklist_ids)
+                .map(String::as_str)
+                .collect(),
+        })
     }
 
     /// Job `k` rendered from its data (as `with_job_data` gave it), for a

@@ -216,13 +216,17 @@ pub(super) fn render_one(
     name: &str,
     ctx: &Context,
     path: OutputPath,
+    inspect: impl FnOnce(&str),
 ) -> Result<OutputFile, Diagnostic> {
     templates
         .tera
         .render(name, ctx)
-        .map(|html| OutputFile {
-            path,
-            content: OutputContent::Packed(lz4_flex::compress_prepend_size(html.as_bytes())),
+        .map(|html| {
+            inspect(&html);
+            OutputFile {
+                path,
+                content: OutputContent::Packed(lz4_flex::compress_prepend_size(html.as_bytes())),
+            }
         })
         .map_err(|e| template_diagnostic(&e, &templates.files))
 }
