@@ -3,6 +3,7 @@
 
     python3 bench/serve_latency.py --site DIR [--edits 20] [--change body|title]
                                     [--bin target/release/huddle]
+                                    [--back-to-back | --every MS]
 
 Starts the server on a free port, listens on its live-reload event stream, then
 edits one article EDITS times (a plain write, one every 300 ms or so: a word
@@ -13,6 +14,15 @@ the article must follow) and for each edit measures:
   done   file written -> the `built` event: every page the edit affects (lists,
          feeds, related articles) is re-rendered and served
 Prints median and worst of each, in milliseconds.
+
+Rapid saves (an editor's autosave, Ctrl-S twice):
+  --back-to-back  the next save comes as soon as the last edit's text is
+                  served, without waiting for its `built` event
+  --every MS      a save every MS milliseconds whatever the server does; each
+                  save's html time ends when its text (or a later save's) is
+                  served
+Both print html (and, for --back-to-back, event) per save; `done` is not
+measured, since the next save interrupts it.
 """
 import argparse
 import http.client
@@ -32,6 +42,9 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--bin", default="target/release/huddle")
     ap.add_argument("--change", choices=["body", "title"], default="body")
+    pace = ap.add_mutually_exclusive_group()
+    pace.add_argument("--back-to-back", action="store_true")
+    pace.add_argument("--every", type=float, metavar="MS")
     args = ap.parse_args()
 
     articles = sorted(os.listdir(os.path.join(args.site, "content", "articles")))
@@ -71,15 +84,27 @@ def main():
         threading.Thread(target=listen, daemon=True).start()
         time.sleep(0.5)
         original = open(path, encoding="utf-8").read()
-        event_ms, html_ms, done_ms = [], [], []
-        for i in range(args.edits):
-            word = "latencyprobe%d" % i
-            t0 = time.perf_counter()
+
+        def save(word):
             with open(path, "w", encoding="utf-8") as f:
                 if args.change == "title":
                     f.write(re.sub(r"(?m)^title: .*$", "title: Retitled " + word, original, count=1))
                 else:
                     f.write(original + "\n\n" + word + "\n")
+
+        def served_text():
+            conn = http.client.HTTPConnection(host, port)
+            conn.request("GET", page.replace("index.html", ""))
+            return conn.getresponse().read().decode()
+
+        if args.every:
+            rapid_every(args, save, served_text, original, path)
+            return
+        event_ms, html_ms, done_ms = [], [], []
+        for i in range(args.edits):
+            word = "latencyprobe%d" % i
+            t0 = time.perf_counter()
+            save(word)
             while True:
                 t, name, data = events.get(timeout=30)
                 if name == "reload" and page in data:
@@ -92,6 +117,11 @@ def main():
                 if word in body:
                     html_ms.append((time.perf_counter() - t0) * 1000)
                     break
+            if args.back_to_back:
+                # The next save at once: the rebuild's later phases are still running.
+                while not events.empty():
+                    events.get()
+                continue
             while True:
                 t, name, data = events.get(timeout=30)
                 if name == "built":
@@ -102,11 +132,51 @@ def main():
                 events.get()
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)
-        for name, xs in (("event", event_ms), ("html", html_ms), ("done", done_ms)):
-            print("%-6s median %6.1f ms  worst %6.1f ms  (%d edits)" % (name, statistics.median(xs), max(xs), len(xs)))
+        report((("event", event_ms), ("html", html_ms), ("done", done_ms)))
     finally:
         server.terminate()
         server.wait()
+
+
+def report(rows):
+    for name, xs in rows:
+        if xs:
+            print("%-6s median %6.1f ms  worst %6.1f ms  (%d edits)" % (name, statistics.median(xs), max(xs), len(xs)))
+
+
+def rapid_every(args, save, served_text, original, path):
+    """A save every args.every ms; each save's latency ends when its word, or
+    a later save's, is served (a superseded text never needs to appear)."""
+    every = args.every / 1000
+    saved = []  # (time, word)
+    html_ms = []
+    start = time.perf_counter()
+    pending = 0  # index of the oldest save not yet seen served
+    i = 0
+    while i < args.edits or pending < len(saved):
+        now = time.perf_counter()
+        if i < args.edits and now >= start + i * every:
+            word = "latencyprobe%d" % i
+            save(word)
+            saved.append((time.perf_counter(), word))
+            i += 1
+        body = served_text()
+        seen = time.perf_counter()
+        # The newest save whose word is served settles it and every earlier one.
+        for k in range(len(saved) - 1, pending - 1, -1):
+            if saved[k][1] + "\n" in body or saved[k][1] + "<" in body or saved[k][1] in body.split():
+                for j in range(pending, k + 1):
+                    html_ms.append((seen - saved[j][0]) * 1000)
+                pending = k + 1
+                break
+        if time.perf_counter() - start > 60 + args.edits * every:
+            print("gave up waiting for the last saves", file=sys.stderr)
+            break
+        time.sleep(0.005)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(original)
+    print("saves every %.0f ms" % args.every)
+    report((("html", html_ms),))
 
 
 if __name__ == "__main__":
