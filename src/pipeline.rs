@@ -59,6 +59,7 @@ pub(crate) fn run(opts: &BuildOptions, index: Index) -> Result<RenderedSite, Vec
         Ok(t) if !problems.iter().any(Diagnostic::is_error) => t,
         _ => return Err(problems),
     };
+    templates.set_language(&config.language);
     timer.mark("links checked");
     let links = taxonomy::cross_link(&site, &config, &vocab);
     problems.extend(taxonomy::unused_vocabulary(&links, &vocab));

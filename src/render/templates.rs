@@ -11,6 +11,12 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// The `fill` filter choosing plural forms by `language`'s rules (until
+    /// this is called: English).
+    pub fn set_language(&mut self, language: &str) {
+        self.tera.register_filter("fill", fill_filter(language));
+    }
+
     /// Every template's name and text.
     pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files
@@ -40,7 +46,7 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.register_filter("json", json_filter);
     tera.register_filter("markdown_escape", markdown_escape_filter);
-    tera.register_filter("fill", fill_filter);
+    tera.register_filter("fill", fill_filter("en"));
     if let Err(e) =
         tera.add_raw_templates(files.values().map(|f| (f.name.as_str(), f.text.as_str())))
     {
@@ -89,26 +95,25 @@ pub fn compile_templates(files: Vec<TemplateFile>) -> Result<Templates, Vec<Diag
 
 /// `{{ strings.min_read | fill(n=4) }}`: an entry of the strings table
 /// with its `{name}`s filled in from the arguments; a table of plural forms
-/// is chosen by `n` under the plural rules of `config.language`.
+/// is chosen by `n` under the plural rules of `language`.
 fn fill_filter(
+    language: &str,
+) -> impl Fn(&tera::Value, tera::Kwargs, &tera::State) -> tera::TeraResult<String> + Send + Sync + 'static
+{
+    let plurals = crate::strings::Plurals::new(language);
+    move |value, kwargs, _| fill(value, &kwargs, &plurals)
+}
+
+fn fill(
     value: &tera::Value,
-    kwargs: tera::Kwargs,
-    state: &tera::State,
+    kwargs: &tera::Kwargs,
+    plurals: &crate::strings::Plurals,
 ) -> tera::TeraResult<String> {
     let form = match (value.as_str(), value.as_map()) {
         (Some(text), _) => text.to_string(),
         (None, Some(forms)) => {
             let n: u64 = kwargs.must_get("n")?;
-            let language = state
-                .get::<tera::Value>("config")?
-                .and_then(|c| {
-                    c.as_map()
-                        .and_then(|m| m.get(&tera::value::Key::Str("language")).cloned())
-                })
-                .and_then(|l| l.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let category =
-                crate::strings::plural_category(&crate::strings::plural_language(&language), n);
+            let category = plurals.category(n);
             let pick = |name: &str| {
                 forms
                     .get(&tera::value::Key::Str(name))

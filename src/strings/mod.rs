@@ -265,12 +265,31 @@ impl Strings {
     }
 }
 
-/// The plural category of `n` in `language` (English rules for a language
-/// CLDR does not know).
+/// A language's plural rules, made once (English for a language CLDR does
+/// not know).
+pub struct Plurals(Option<PluralRules>);
+
+impl Plurals {
+    pub fn new(language: &str) -> Plurals {
+        let rules = PluralRules::create(plural_language(language), PluralRuleType::CARDINAL)
+            .or_else(|_| PluralRules::create(english_language(), PluralRuleType::CARDINAL));
+        Plurals(rules.ok())
+    }
+
+    /// The plural category of `n`: `one`, `other`, ...
+    pub fn category(&self, n: u64) -> &'static str {
+        category_name(self.0.as_ref().and_then(|r| r.select(n).ok()))
+    }
+}
+
+/// The plural category of `n` in `language`.
 pub fn plural_category(language: &unic_langid::LanguageIdentifier, n: u64) -> &'static str {
     let rules = PluralRules::create(language.clone(), PluralRuleType::CARDINAL)
         .or_else(|_| PluralRules::create(english_language(), PluralRuleType::CARDINAL));
-    let category = rules.ok().and_then(|r| r.select(n).ok());
+    category_name(rules.ok().and_then(|r| r.select(n).ok()))
+}
+
+fn category_name(category: Option<PluralCategory>) -> &'static str {
     match category {
         Some(PluralCategory::ZERO) => "zero",
         Some(PluralCategory::ONE) => "one",

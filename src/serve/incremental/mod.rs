@@ -157,6 +157,7 @@ impl Session {
         let Some(mut templates) = compiled else {
             return Err(problems);
         };
+        templates.set_language(&config.language);
         timer.mark("links checked");
         let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));

@@ -361,6 +361,35 @@ mod tests {
         assert_eq!(u["taxonomy_term.html"], SITE_MENU);
     }
 
+    /// A template of the default theme that read `site.articles` (or all
+    /// of `site`) would be rendered again after every title edit.
+    #[test]
+    fn the_default_themes_pages_read_the_article_list_only_on_the_home_page() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let files: Vec<(String, String)> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let name = e.path().strip_prefix(&dir).unwrap().display().to_string();
+                (name, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        let u = site_uses(files.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        assert!(u.len() > 20);
+        for (name, mask) in &u {
+            if name != "index.html" {
+                assert_eq!(
+                    mask & SITE_ARTICLES,
+                    0,
+                    "{name} reads site.articles ({mask})"
+                );
+            }
+        }
+        assert_eq!(u["checklists.html"], SITE_MENU);
+        assert_eq!(u["newsletter_email.html"], 0);
+    }
+
     #[test]
     fn site_used_whole_or_by_a_computed_name_counts_as_everything() {
         let u = uses(&[
