@@ -69,12 +69,26 @@ pub(super) fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>
             if count == 1 { "" } else { "s" },
             started.elapsed().as_millis()
         );
+        return_freed_memory();
         if !changed.is_empty() {
             let _ = shared.events.send(ServerEvent::Reload {
                 paths: changed,
                 css_only: false,
             });
         }
+    }
+}
+
+/// Gives the memory the index was built in back to the OS: the allocator
+/// (mimalloc, the global allocator of the huddle binary) keeps freed pages
+/// for reuse, which at 10,000 articles left serve holding about 1 GB more
+/// than it uses between indexing runs.
+fn return_freed_memory() {
+    // SAFETY: mi_collect only walks the allocator's own free lists; `force`
+    // also returns unused pages (of this thread and of exited threads) to the
+    // OS. It is safe to call at any time, with any global allocator.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
     }
 }
 
