@@ -118,6 +118,7 @@ pub fn broken_links(
         ids: &ids,
         base_url,
         base_path,
+        root: url::Url::parse(&format!("{base_url}/")).ok(),
         extra,
     };
     // (template, url, why) -> the pages (and their sources) it is on.
@@ -291,6 +292,9 @@ struct Resolver<'a> {
     ids: &'a HashMap<&'a str, &'a HashSet<String>>,
     base_url: &'a str,
     base_path: &'a str,
+    /// The site's root as a URL (`https://e.org/coach/`): links are resolved
+    /// against each file's URL under it (the url crate does the resolving).
+    root: Option<url::Url>,
     extra: &'a Extra,
 }
 
@@ -300,58 +304,46 @@ impl Resolver<'_> {
     /// are ours: the rest are the mailing service's placeholders
     /// (`{{ unsubscribe_url }}`, `*|UNSUB|*`).
     fn problem(&self, from: &str, url: &str, email: bool) -> Option<String> {
-        let page = from.ends_with(".html") && !email;
         let url = url.trim();
         if url.is_empty() {
             return None;
         }
-        // The site's own absolute URLs are judged like paths; others are not ours.
-        let own = url
+        let own_absolute = url
             .strip_prefix(self.base_url)
-            .filter(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
-        let path_and_more = match own {
-            // Pages write the site's full URL only where the theme makes it
-            // from the page's own address (canonical, og:url); a writer's
-            // full URL to the old site (an import) is warned about when the
-            // body is read. Feeds, the sitemap and emails have only such URLs.
-            Some(_) if page => return None,
-            Some(rest) => format!("{}{}", self.base_path, rest.trim_start_matches('/')),
-            None if is_external(url) || email => return None,
-            None => url.to_string(),
-        };
-        let (before_hash, anchor) = match path_and_more.split_once('#') {
-            Some((p, a)) => (p.to_string(), Some(a.to_string())),
-            None => (path_and_more, None),
-        };
-        let path = before_hash.split('?').next().unwrap_or("");
-        let target = if path.is_empty() {
-            from.to_string()
-        } else if let Some(absolute) = path.strip_prefix('/') {
-            let absolute = format!("/{absolute}");
-            match absolute.strip_prefix(self.base_path) {
-                Some(inside) => inside.to_string(),
-                None if format!("{absolute}/") == self.base_path => String::new(),
-                None => {
-                    return Some(format!(
-                        "it is outside the site, whose pages are under {}",
-                        self.base_path
-                    ));
-                }
-            }
-        } else {
-            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-            normalize(&format!("{dir}/{path}"))?
-        };
-        let target = percent_encoding::percent_decode_str(&target)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+        // Pages write the site's full URL only where the theme makes it
+        // from the page's own address (canonical, og:url); a writer's full
+        // URL to the old site (an import) is warned about when the body is
+        // read. Feeds, the sitemap and emails have only such URLs.
+        let page = from.ends_with(".html") && !email;
+        if own_absolute && page || email && !own_absolute {
+            return None;
+        }
+        let root = self.root.as_ref()?;
+        let target = root.join(from).and_then(|file| file.join(url)).ok()?;
+        // Another site, or no site at all (mailto:, tel:, data:).
+        if target.origin() != root.origin() {
+            return None;
+        }
+        let path = percent_encoding::percent_decode_str(target.path())
             .decode_utf8_lossy()
             .into_owned();
-        let file = self.file_of(&target)?;
-        let file = match file {
+        let inside = match path.strip_prefix(self.base_path) {
+            Some(inside) => inside.to_string(),
+            None if format!("{path}/") == self.base_path => String::new(),
+            None => {
+                return Some(format!(
+                    "it is outside the site, whose pages are under {}",
+                    self.base_path
+                ));
+            }
+        };
+        let file = match self.file_of(&inside)? {
             Ok(file) => file,
             Err(()) => return Some("the build writes no such page or file".into()),
         };
-        let anchor = anchor.filter(|a| !a.is_empty())?;
-        let anchor = percent_encoding::percent_decode_str(&anchor).decode_utf8_lossy();
+        let anchor = target.fragment().filter(|a| !a.is_empty())?;
+        let anchor = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
         match self.ids.get(file.as_str()) {
             Some(ids) if !ids.contains(anchor.as_ref()) => {
                 Some(format!("{file} has no id `{anchor}`"))
@@ -380,42 +372,6 @@ impl Resolver<'_> {
                 .ok_or(()),
         )
     }
-}
-
-fn is_external(url: &str) -> bool {
-    if url.starts_with("//") {
-        return true;
-    }
-    // A scheme: letters, digits, + - . before the first ':' (and no '/' before it).
-    match url.find(':') {
-        Some(colon) => {
-            let scheme = &url[..colon];
-            !scheme.is_empty()
-                && scheme
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-        }
-        None => false,
-    }
-}
-
-/// `a/b/../c/./d` as `a/c/d`; None when it climbs out of the site.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = parts.join("/");
-    if path.ends_with('/') && !out.is_empty() {
-        out.push('/');
-    }
-    Some(out)
 }
 
 #[cfg(test)]
