@@ -114,9 +114,5 @@ fn drawn(
     // Cards are drawn before the pages' globals are set: their own copy of
     // what the card says in the site's language.
     ctx.insert("strings", config.strings.template_value());
-    ctx.insert(
-        "config",
-        &serde_json::json!({ "language": config.language }),
-    );
     render_text(templates, "share-card.svg", &ctx)
 }

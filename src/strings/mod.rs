@@ -60,16 +60,20 @@ const TERM_FIELDS: [&str; 5] = ["name", "description", "work", "management", "ex
 /// The resolved table of a site.
 #[derive(Debug, Clone)]
 pub struct Strings {
-    /// The language whose plural rules choose the forms.
-    language: unic_langid::LanguageIdentifier,
+    /// The language whose plural rules choose the forms (`language` of site.toml).
+    language: String,
     texts: BTreeMap<String, Text>,
     months: Vec<String>,
     /// Vocabulary texts by taxonomy (`levels`, `attitudes`, `practices`) and slug.
     vocabulary: BTreeMap<(String, String), TermText>,
 }
 
-/// A table as parsed: its entries, months and vocabulary, or what is wrong
-/// with one of them (the key and the message).
+/// The English table: the one every other follows, parsed once.
+static ENGLISH: std::sync::LazyLock<Parsed> =
+    std::sync::LazyLock::new(|| parse_shipped(include_str!("en.toml")));
+
+/// A table as parsed: its entries, months and vocabulary.
+#[derive(Clone)]
 struct Parsed {
     texts: BTreeMap<String, Text>,
     months: Option<Vec<String>>,
@@ -79,9 +83,9 @@ struct Parsed {
 impl Strings {
     /// The shipped table of `language` (English for a language without one).
     pub fn for_language(language: &str) -> Strings {
-        let english = parse_shipped(include_str!("en.toml"));
+        let english = ENGLISH.clone();
         let mut strings = Strings {
-            language: plural_language(language),
+            language: language.to_string(),
             texts: english.texts,
             months: english.months.unwrap_or_default(),
             vocabulary: english.vocabulary,
@@ -102,7 +106,7 @@ impl Strings {
         config_text: &str,
         file: &str,
     ) -> Result<Strings, Vec<Diagnostic>> {
-        let english = parse_shipped(include_str!("en.toml"));
+        let english = &*ENGLISH;
         let mut errors = Vec::new();
         let mut error = |key: &str, message: String, help: String| {
             let span = key_span(config_text, key);
@@ -213,7 +217,7 @@ impl Strings {
     pub fn fill(&self, key: &str, n: Option<u64>, args: &[(&str, &str)]) -> String {
         let form = match (self.texts.get(key), n) {
             (Some(Text::Plural(forms)), Some(n)) => {
-                choose(forms, plural_category(&self.language, n))
+                choose(forms, Plurals::new(&self.language).category(n))
             }
             _ => self.text(key),
         };
@@ -282,13 +286,6 @@ impl Plurals {
     }
 }
 
-/// The plural category of `n` in `language`.
-pub fn plural_category(language: &unic_langid::LanguageIdentifier, n: u64) -> &'static str {
-    let rules = PluralRules::create(language.clone(), PluralRuleType::CARDINAL)
-        .or_else(|_| PluralRules::create(english_language(), PluralRuleType::CARDINAL));
-    category_name(rules.ok().and_then(|r| r.select(n).ok()))
-}
-
 fn category_name(category: Option<PluralCategory>) -> &'static str {
     match category {
         Some(PluralCategory::ZERO) => "zero",
@@ -310,7 +307,7 @@ fn english_language() -> unic_langid::LanguageIdentifier {
 }
 
 /// `language` as plural rules read it (English when it is no language tag).
-pub fn plural_language(language: &str) -> unic_langid::LanguageIdentifier {
+fn plural_language(language: &str) -> unic_langid::LanguageIdentifier {
     language.parse().unwrap_or_else(|_| english_language())
 }
 
