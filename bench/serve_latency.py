@@ -3,7 +3,7 @@
 
     python3 bench/serve_latency.py --site DIR [--edits 20] [--change body|title]
                                     [--bin target/release/huddle]
-                                    [--back-to-back | --every MS]
+                                    [--back-to-back | --every MS] [--log FILE]
 
 Starts the server on a free port, listens on its live-reload event stream, then
 edits one article EDITS times (a plain write, one every 300 ms or so: a word
@@ -45,6 +45,7 @@ def main():
     pace = ap.add_mutually_exclusive_group()
     pace.add_argument("--back-to-back", action="store_true")
     pace.add_argument("--every", type=float, metavar="MS")
+    ap.add_argument("--log", metavar="FILE", help="write the server's status lines here")
     args = ap.parse_args()
 
     articles = sorted(os.listdir(os.path.join(args.site, "content", "articles")))
@@ -63,7 +64,15 @@ def main():
                 host, port = m.group(1), int(m.group(2))
                 break
         print("server ready after %.0f ms (initial build)" % ((time.time() - started) * 1000), file=sys.stderr)
-        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+        log = open(args.log, "w", encoding="utf-8") if args.log else None
+
+        def drain():
+            for line in server.stdout:
+                if log:
+                    log.write("%.1f %s" % (time.perf_counter() * 1000, line))
+                    log.flush()
+
+        threading.Thread(target=drain, daemon=True).start()
 
         events = queue.Queue()
 

@@ -49,19 +49,9 @@ pub fn share_cards(
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| {
-            if let Some(Some(card)) = known.get(i) {
-                return Ok(card.clone());
-            }
-            if !p.is_article || p.kind != PageKind::Page {
-                return Ok(None);
-            }
-            let photo = p.body.featured.as_ref().filter(|f| f.format.is_resized());
-            let source = match photo {
-                Some(f) => CardSource::Photo(f.key.clone()),
-                None => CardSource::Drawn(drawn(p, templates, config, vocab, fonts)?),
-            };
-            Ok(Some(Card::plan(&p.path, source, pictures, fonts)))
+        .map(|(i, p)| match known.get(i) {
+            Some(Some(card)) => Ok(card.clone()),
+            _ => card_of(p, templates, (config, vocab), pictures, fonts),
         })
         .collect();
     let mut cards = Vec::with_capacity(results.len());
@@ -82,6 +72,38 @@ pub fn share_cards(
     } else {
         Err(errors)
     }
+}
+
+/// One page's share card, as `share_cards` plans it (serve's express lane
+/// plans the card of a retitled article with it).
+pub fn share_card(
+    p: &crate::graph::Page,
+    templates: &Templates,
+    (config, vocab): (&Config, &Vocabulary),
+    pictures: &ImageTable,
+) -> Result<Option<Card>, Diagnostic> {
+    match pictures.fonts.as_ref() {
+        Some(fonts) => card_of(p, templates, (config, vocab), pictures, fonts),
+        None => Ok(None),
+    }
+}
+
+fn card_of(
+    p: &crate::graph::Page,
+    templates: &Templates,
+    (config, vocab): (&Config, &Vocabulary),
+    pictures: &ImageTable,
+    fonts: &CardFonts,
+) -> Result<Option<Card>, Diagnostic> {
+    if !p.is_article || p.kind != PageKind::Page {
+        return Ok(None);
+    }
+    let photo = p.body.featured.as_ref().filter(|f| f.format.is_resized());
+    let source = match photo {
+        Some(f) => CardSource::Photo(f.key.clone()),
+        None => CardSource::Drawn(drawn(p, templates, config, vocab, fonts)?),
+    };
+    Ok(Some(Card::plan(&p.path, source, pictures, fonts)))
 }
 
 fn drawn(

@@ -26,7 +26,7 @@ mod plan;
 mod templates;
 
 pub use crate::paths::{OutputContent, OutputFile};
-pub use cards::share_cards;
+pub use cards::{share_card, share_cards};
 pub use jobs::{EmailPart, Job, email_path};
 pub use plan::{Plan, page_collisions};
 pub use templates::{Templates, compile_templates};

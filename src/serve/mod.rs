@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -54,7 +55,7 @@ mod served;
 mod signup;
 mod watch;
 
-pub use incremental::{Changes, Session};
+pub use incremental::{Changes, NewerSave, RebuildError, Session};
 
 use http::{events_stream, live_js, site_file, with_headers};
 use indexer::{index_in_background, lower_this_thread_priority};
@@ -260,6 +261,9 @@ fn thread_pools() -> Result<rayon::ThreadPool, Vec<Diagnostic>> {
         .map_err(|e| vec![Diagnostic::server_error("", e.to_string())])
 }
 
+/// How long saves may keep interrupting rebuilds before one is let finish.
+const MAX_INTERRUPTED: Duration = Duration::from_secs(2);
+
 /// Watches the site's sources and rebuilds after every batch of saves, on
 /// its own thread, for as long as serve runs.
 fn watch_in_background(
@@ -276,20 +280,54 @@ fn watch_in_background(
             format!("cannot watch the site's files: {e}"),
         )]
     })?;
+    let newer_save: NewerSave = {
+        let flag = watcher.newer_save();
+        Arc::new(move || flag.load(Ordering::SeqCst))
+    };
     std::thread::spawn(move || {
-        while let Some(paths) = watcher.next_batch() {
+        // The changes of a rebuild a newer save interrupted, to rebuild
+        // with that save's at once, and when the first was interrupted.
+        let mut carried: Option<(Changes, Vec<PathBuf>)> = None;
+        let mut waiting_since: Option<Instant> = None;
+        loop {
+            let paths = match &carried {
+                Some(_) => watcher.pending_batch(),
+                None => match watcher.next_batch() {
+                    Some(paths) => paths,
+                    None => break,
+                },
+            };
             let started = Instant::now();
-            let what = describe(&root, &paths);
             // site.toml (or a watcher that lost events) rebuilds everything.
-            let changes = if paths.contains(&root.join("site.toml")) {
+            let now = if paths.contains(&root.join("site.toml")) {
                 Changes::Everything
             } else {
-                Changes::Paths(paths)
+                Changes::Paths(paths.clone())
             };
+            let (changes, paths) = match carried.take() {
+                Some((before, mut earlier)) => {
+                    earlier.extend(paths);
+                    earlier.sort();
+                    earlier.dedup();
+                    (before.merged(now), earlier)
+                }
+                None => (now, paths),
+            };
+            let what = describe(&root, &paths);
+            // Saves that never pause (an autosave on every keystroke) would
+            // interrupt every rebuild: after a while, one runs to the end.
+            let starved = waiting_since.is_some_and(|t| t.elapsed() > MAX_INTERRUPTED);
+            session.interrupt_when((!starved).then(|| Arc::clone(&newer_save)));
             // A bug in a stage must not end watching: report it and go on.
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 builders.install(|| rebuild(&shared, &mut session, &changes, &what, started))
             }));
+            if matches!(outcome, Ok(false)) {
+                carried = Some((changes, paths));
+                waiting_since.get_or_insert(started);
+                continue;
+            }
+            waiting_since = None;
             if outcome.is_err() {
                 // Trust nothing the failed rebuild may have left half-done.
                 session = Session::new(build_opts.clone());

@@ -17,14 +17,15 @@ pub(super) fn describe(root: &Path, paths: &[PathBuf]) -> String {
 /// Rebuilds after `changes`; on success swaps the new files in and announces
 /// what changed (the edited pages first, as soon as they are rendered, then
 /// the pages that list or link to them), on failure keeps the last good site
-/// and announces the errors.
+/// and announces the errors. Returns false when a newer save interrupted it:
+/// then rebuild again at once with these changes and the newer ones.
 pub(super) fn rebuild(
     shared: &Shared,
     session: &mut Session,
     changes: &Changes,
     what: &str,
     started: Instant,
-) {
+) -> bool {
     let root = session.options().root.clone();
     let mut first: Option<(Vec<String>, u128)> = None;
     let mut on_first = |files: Vec<crate::render::OutputFile>| {
@@ -38,7 +39,17 @@ pub(super) fn rebuild(
             Some((earlier, _)) => earlier.extend(changed),
         }
     };
-    let rebuilt = session.rebuild(changes, &mut on_first);
+    let rebuilt = match session.rebuild(changes, &mut on_first) {
+        Err(RebuildError::Interrupted) => {
+            let served = first.as_ref().map_or(String::new(), |(_, ms)| {
+                format!(" (edited page served in {ms} ms)")
+            });
+            say!("{what}: a newer save came{served}; rebuilding with both");
+            return false;
+        }
+        Err(RebuildError::Problems(problems)) => Err(problems),
+        Ok(site) => Ok(site),
+    };
     let search = session.take_search();
     let result = rebuilt.and_then(|site| {
         // Warnings once, at start; every rebuild would repeat them.
@@ -92,6 +103,7 @@ pub(super) fn rebuild(
         }
         Err(problems) => report_errors(shared, &problems, what, elapsed),
     }
+    true
 }
 
 /// Prints the errors, keeps them for pages opened later, and shows them in

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::common::Site;
-use huddle::serve::{Changes, Session};
+use huddle::serve::{Changes, RebuildError, Session};
 use huddle::{OutputContent, OutputFile};
 
 /// The site as `serve` holds it: every path and its bytes.
@@ -43,6 +45,8 @@ struct Served2 {
     /// Each call of the first-phase callback, with the files it got.
     early: Vec<Vec<(String, Vec<u8>)>>,
     rendered: usize,
+    /// serve's newer-save flag, as the watcher would set it.
+    newer_save: Arc<AtomicBool>,
 }
 
 impl Served2 {
@@ -51,12 +55,17 @@ impl Served2 {
     }
 
     fn start_with(opts: huddle::BuildOptions) -> Self {
+        let newer_save = Arc::new(AtomicBool::new(false));
+        let mut session = Session::new(opts.clone());
+        let flag = Arc::clone(&newer_save);
+        session.interrupt_when(Some(Arc::new(move || flag.load(Ordering::SeqCst))));
         let mut s = Served2 {
-            session: Session::new(opts.clone()),
+            session,
             opts,
             served: Served::new(),
             early: Vec::new(),
             rendered: 0,
+            newer_save,
         };
         s.rebuild(Changes::Everything);
         s
@@ -64,35 +73,72 @@ impl Served2 {
 
     /// Rebuilds and applies the deltas (early ones too) as `serve` does.
     fn rebuild(&mut self, changes: Changes) {
-        let mut early: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
         let site = self
-            .session
-            .rebuild(&changes, &mut |files| {
-                early.push(
-                    files
-                        .iter()
-                        .map(|f| (f.path.as_str().to_string(), bytes_of(f)))
-                        .collect(),
-                )
-            })
+            .rebuild_early(&changes)
             .unwrap_or_else(|e| panic!("{e:?}"));
-        for (path, bytes) in early.iter().flatten() {
-            self.served.insert(path.clone(), bytes.clone());
-        }
+        self.apply(site);
+    }
+
+    /// Serves a finished rebuild's files.
+    fn apply(&mut self, site: huddle::RenderedSite) {
         for f in &site.files {
             self.served.insert(f.path.as_str().to_string(), bytes_of(f));
         }
         let live: std::collections::HashSet<&str> =
             site.all_paths.iter().map(|p| p.as_str()).collect();
         self.served.retain(|p, _| live.contains(p.as_str()));
-        self.early = early;
         self.rendered = site.rendered;
     }
 
-    /// Rebuilds after `changes`, then checks the site against a fresh build.
+    /// A rebuild during which a newer save arrives: it must stop after
+    /// handing over its edited pages, which serve serves at once.
+    fn rebuild_interrupted(&mut self, changes: &Changes) {
+        // Set before the rebuild starts: it is first asked once the edited
+        // pages are out, so this is a save that came during the express
+        // lane or the edited pages.
+        self.newer_save.store(true, Ordering::SeqCst);
+        let result = self.rebuild_early(changes);
+        self.newer_save.store(false, Ordering::SeqCst);
+        assert!(
+            matches!(result, Err(RebuildError::Interrupted)),
+            "a newer save stops the rebuild: {:?}",
+            result.map(|s| s.rendered)
+        );
+    }
+
+    /// Runs a rebuild; the files of its first phase are served at once.
+    fn rebuild_early(&mut self, changes: &Changes) -> Result<huddle::RenderedSite, RebuildError> {
+        let mut early: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
+        let result = self.session.rebuild(changes, &mut |files| {
+            early.push(
+                files
+                    .iter()
+                    .map(|f| (f.path.as_str().to_string(), bytes_of(f)))
+                    .collect(),
+            )
+        });
+        for (path, bytes) in early.iter().flatten() {
+            self.served.insert(path.clone(), bytes.clone());
+        }
+        self.early = early;
+        result
+    }
+
+    /// Rebuilds after `changes`, then checks the site against a fresh build,
+    /// and that every page served early was already the final one.
     fn step(&mut self, site: &Site, changes: Changes, what: &str) {
         self.rebuild(changes);
-        self.assert_matches(site, what);
+        let expected = self.assert_matches(site, what);
+        for (path, bytes) in self.early.iter().flatten() {
+            assert!(
+                expected.get(path) == Some(bytes),
+                "after {what}: {path} was served early as\n{}\n---- but a fresh build has ----\n{}",
+                String::from_utf8_lossy(bytes),
+                expected
+                    .get(path)
+                    .map_or("nothing".into(), |b| String::from_utf8_lossy(b))
+            );
+        }
     }
 
     /// A served file as text.
@@ -106,7 +152,8 @@ impl Served2 {
         self.session.set_now(self.opts.now);
     }
 
-    fn assert_matches(&self, _site: &Site, after: &str) {
+    /// Returns the fresh build.
+    fn assert_matches(&self, _site: &Site, after: &str) -> Served {
         let expected = fresh(&self.opts);
         let served: Vec<&String> = self.served.keys().collect();
         let wanted: Vec<&String> = expected.keys().collect();
@@ -119,6 +166,7 @@ impl Served2 {
                 String::from_utf8_lossy(bytes)
             );
         }
+        expected
     }
 }
 
@@ -353,16 +401,277 @@ fn a_body_edit_shows_its_page_first_exactly_as_a_full_build_renders_it() {
         assert_eq!(path, "articles/alpha/index.html");
         assert!(*bytes == expected[path], "the early page is the final page");
     }
-    // A title is shown by other pages: no express lane for it.
+    // A title (and a description) is shown by other pages, but places
+    // nothing: its page goes first too, and is final, share card and all.
     let c = edit(
         &site,
         "content/articles/alpha.md",
         "title: Alpha",
-        "title: Alpha, renamed,",
+        "description: Now described\ntitle: Alpha, renamed,",
     );
-    s.rebuild(c);
+    s.step(&site, c, "a title edit");
+    assert_eq!(s.early.len(), 2, "the express lane and the first phase");
+    assert_eq!(s.early[0].len(), 1);
+    let page = String::from_utf8_lossy(&s.early[0][0].1).into_owned();
+    assert!(
+        page.contains("Alpha, renamed,") && page.contains("Now described"),
+        "{page}"
+    );
+    // Tags place the page in lists and pick its related articles: no lane.
+    let c = edit(
+        &site,
+        "content/articles/alpha.md",
+        "attitudes: [respect]",
+        "attitudes: [respect, openness]",
+    );
+    s.step(&site, c, "a retag");
     assert_eq!(s.early.len(), 1, "only the rebuild's first phase");
-    s.assert_matches(&site, "a title edit");
+}
+
+#[test]
+fn saves_that_interrupt_a_rebuild_are_served_first_and_settle_into_a_fresh_build() {
+    let site = Site::fixture("tagged");
+    let mut s = Served2::start(&site);
+    let alpha = "articles/alpha/index.html";
+
+    // An autosave: the same body saved twice, the second during the first
+    // rebuild. Each save's page is served first, as a fresh build renders it.
+    let first = edit(
+        &site,
+        "content/articles/alpha.md",
+        "Alpha body.",
+        "Alpha body, v1.",
+    );
+    s.rebuild_interrupted(&first);
+    let served_first = s.page(alpha);
+    assert!(served_first.contains("Alpha body, v1."), "{served_first}");
+    assert_eq!(
+        served_first.as_bytes(),
+        fresh(&options(&site))[alpha],
+        "the interrupted rebuild's edited page is final for its text"
+    );
+    let second = edit(
+        &site,
+        "content/articles/alpha.md",
+        "Alpha body, v1.",
+        "Alpha body, v2.",
+    );
+    let merged = first.merged(second);
+    s.step(
+        &site,
+        merged,
+        "a body saved twice, the first rebuild interrupted",
+    );
+    assert_eq!(
+        s.early.len(),
+        2,
+        "the express lane still answers after an interrupt"
+    );
+    assert_eq!(s.early[0][0].0, alpha);
+
+    // A summary (shown by the lists) interrupted, then another page's body:
+    // the lists catch up with the first save when the second one settles.
+    let first = edit(
+        &site,
+        "content/articles/alpha.md",
+        "Alpha's summary.",
+        "Alpha's interrupted summary.",
+    );
+    s.rebuild_interrupted(&first);
+    assert!(
+        !s.page("index.html")
+            .contains("Alpha’s interrupted summary."),
+        "the home page is not rendered by the interrupted rebuild"
+    );
+    let second = edit(
+        &site,
+        "content/articles/beta.md",
+        "Beta's summary.",
+        "Beta's summary, edited.",
+    );
+    s.step(
+        &site,
+        first.merged(second),
+        "a summary edit interrupted by another page's save",
+    );
+    assert!(
+        s.page("index.html")
+            .contains("Alpha’s interrupted summary.")
+    );
+
+    // A retag interrupted: alpha's related list gains epsilon, a page it
+    // did not show before, which the next run must still see.
+    let retag = edit(
+        &site,
+        "content/articles/epsilon.md",
+        "attitudes: [openness, sensitivity]",
+        "attitudes: [openness, sensitivity, respect]",
+    );
+    s.rebuild_interrupted(&retag);
+    let body = edit(
+        &site,
+        "content/articles/beta.md",
+        "summary, edited.",
+        "summary, edited twice.",
+    );
+    s.step(
+        &site,
+        retag.merged(body),
+        "a retag interrupted by another page's save",
+    );
+
+    // Interrupted twice in a row: a retitle, then a new article (which
+    // moves every list), then a body edit that finally runs to the end.
+    let retitle = edit(
+        &site,
+        "content/articles/gamma.md",
+        "title: ",
+        "title: Retitled ",
+    );
+    s.rebuild_interrupted(&retitle);
+    site.write(
+        "content/articles/newest.md",
+        "---\ntitle: Newest\ndate: 2026-09-01\nlevel: pooled\nattitudes: [respect]\npractices: [effective-listening]\n---\n\nNewest body.\n",
+    );
+    let added = retitle.merged(paths(&site, &["content/articles/newest.md"]));
+    s.rebuild_interrupted(&added);
+    assert!(
+        s.page("articles/newest/index.html")
+            .contains("Newest body.")
+    );
+    let body = edit(
+        &site,
+        "content/articles/delta.md",
+        "twice:",
+        "twice, edited:",
+    );
+    s.step(
+        &site,
+        added.merged(body),
+        "two interrupted rebuilds, then one that finishes",
+    );
+
+    // A template change renders everything: interrupted, then a body edit.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1><p>interrupted template</p>{{ page.content | safe }}{% endblock content %}\n",
+    );
+    let template = paths(&site, &["templates/page.html"]);
+    s.rebuild_interrupted(&template);
+    let body = edit(
+        &site,
+        "content/articles/beta.md",
+        "summary, edited twice.",
+        "summary, again.",
+    );
+    s.step(&site, template.merged(body), "an interrupted full render");
+
+    // An interrupted save, then one that breaks the build, then the fix.
+    let first = edit(
+        &site,
+        "content/articles/alpha.md",
+        "title: Alpha",
+        "title: Alpha, once more,",
+    );
+    s.rebuild_interrupted(&first);
+    let broken = edit(
+        &site,
+        "content/articles/gamma.md",
+        "(alpha.md#",
+        "(missing.md#",
+    );
+    let merged = first.merged(broken);
+    assert!(matches!(
+        s.rebuild_early(&merged),
+        Err(RebuildError::Problems(_))
+    ));
+    let fixed = edit(
+        &site,
+        "content/articles/gamma.md",
+        "(missing.md#",
+        "(alpha.md#",
+    );
+    s.step(
+        &site,
+        merged.merged(fixed),
+        "an interrupt, a broken save and its fix",
+    );
+}
+
+/// Adds a paragraph at the end of a file.
+fn append(site: &Site, rel: &str, text: &str) -> Changes {
+    let before = std::fs::read_to_string(site.path(rel)).unwrap();
+    site.write(rel, format!("{before}\n{text}\n"));
+    Changes::Paths(vec![site.path(rel)])
+}
+
+#[test]
+fn a_rebuild_stopped_at_any_step_by_a_newer_save_settles_into_a_fresh_build() {
+    let site = Site::fixture("tagged");
+    // One related article each: a retag moves a page into a related list
+    // it was not in, on a page whose own data and shown pages kept theirs.
+    let settings = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", settings.replace("count = 4", "count = 1"));
+    let mut s = Served2::start(&site);
+    let mut n = 0;
+    // A body edit (the express lane, so it may stop at any stage), a retag
+    // (its first phase, then the lists) and a new article (a new structure).
+    for kind in ["a body edit", "a retag", "a new article"] {
+        let mut stop_at = 1;
+        loop {
+            n += 1;
+            let first = match kind {
+                "a body edit" => append(&site, "content/articles/alpha.md", &format!("Line {n}.")),
+                "a retag" => {
+                    // Epsilon shares alpha's attitude and practice, or not:
+                    // alpha's one related article is epsilon, or delta.
+                    let plain = "attitudes: [openness, sensitivity]\npractices: [follow-up]";
+                    let shared = "attitudes: [openness, sensitivity, respect]\npractices: [follow-up, effective-listening]";
+                    let rel = "content/articles/epsilon.md";
+                    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+                    if text.contains(plain) {
+                        edit(&site, rel, plain, shared)
+                    } else {
+                        edit(&site, rel, shared, plain)
+                    }
+                }
+                _ => {
+                    let rel = format!("content/articles/new-{n}.md");
+                    site.write(&rel, format!("---\ntitle: New {n}\ndate: 2026-08-01\nlevel: pooled\nattitudes: [respect]\n---\n\nNew {n}.\n"));
+                    paths(&site, &[rel.as_str()])
+                }
+            };
+            // The newer save arrives just before the rebuild's stop_at-th look.
+            let asks = Arc::new(AtomicUsize::new(0));
+            let counted = Arc::clone(&asks);
+            s.session.interrupt_when(Some(Arc::new(move || {
+                counted.fetch_add(1, Ordering::SeqCst) + 1 >= stop_at
+            })));
+            let result = s.rebuild_early(&first);
+            s.session.interrupt_when(None);
+            let what = format!("{kind} stopped at look {stop_at}");
+            match result {
+                Err(RebuildError::Interrupted) => {
+                    let newer = append(
+                        &site,
+                        "content/articles/beta.md",
+                        &format!("Beta line {n}."),
+                    );
+                    s.step(&site, first.merged(newer), &what);
+                }
+                Ok(done) => {
+                    // More looks than the rebuild takes: it ran to the end.
+                    assert!(stop_at > 3, "{kind}: finished though asked to stop");
+                    s.apply(done);
+                    s.assert_matches(&site, &what);
+                    break;
+                }
+                Err(RebuildError::Problems(p)) => panic!("{what}: {p:?}"),
+            }
+            // Every early look, then a sample of the later ones.
+            stop_at += if stop_at < 8 { 1 } else { 5 };
+        }
+    }
 }
 
 #[test]

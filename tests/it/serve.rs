@@ -81,6 +81,9 @@ fn edits_rebuild_and_reload_including_atomic_saves() {
             .contains("Edited by an atomic save.")
     );
 
+    // (Once that rebuild is done: a save during it would be rebuilt with
+    // it, and reload the pages too.)
+    events.wait_for("built", "rendered");
     site.write("static/extra.css", "/* changed */");
     let data = events.wait_for("reload", "/extra.css");
     assert!(data.contains("\"css_only\":true"), "{data}");
@@ -529,6 +532,44 @@ fn vim_style_saves_and_bursts_of_saves_end_with_the_last_text() {
         );
     }
     wait_for_text(&server, &events, "/articles/plan/", "Burst save 5.");
+}
+
+#[test]
+fn saves_that_come_as_soon_as_the_last_page_is_served_settle_into_a_fresh_build() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let events = server.events();
+    let plan = std::fs::read_to_string(site.path("content/articles/plan.md")).unwrap();
+    let quotes = std::fs::read_to_string(site.path("content/articles/quotes.md")).unwrap();
+    // Each save comes once the page it edited is served, while the rest of
+    // its rebuild may still be rendering (an autosave, Ctrl-S twice): the
+    // newer save may interrupt it, and must still see its page first.
+    for n in 1..=6 {
+        let (rel, url, text) = if n % 2 == 1 {
+            (
+                "content/articles/plan.md",
+                "/articles/plan/index.html",
+                &plan,
+            )
+        } else {
+            (
+                "content/articles/quotes.md",
+                "/articles/quotes/index.html",
+                &quotes,
+            )
+        };
+        let edited = text
+            .replace("Before the marker, part one.", &format!("Quick save {n}."))
+            .replace("second paragraph", &format!("second paragraph (save {n})"))
+            .replace("title: The", &format!("title: Save {n} of The"))
+            .replace("title: \"Fish", &format!("title: \"Save {n} of Fish"));
+        site.write(rel, &edited);
+        events.wait_for("reload", url);
+    }
+    // The last save retitled quotes: the home page lists it once its rebuild
+    // (the only one left) is done, and then every file is a fresh build's.
+    wait_for_text(&server, &events, "/", "Save 6 of ");
+    assert_matches_a_fresh_build(&site, &server, "six quick saves");
 }
 
 /// Waits (rebuild by rebuild) until `path` serves `text`.

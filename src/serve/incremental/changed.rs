@@ -5,10 +5,9 @@
 use rayon::prelude::*;
 
 use super::memo::Memo;
-use super::{PageStamps, digest, stamps};
+use super::{PageStamps, RebuildError, digest, stamps};
 use crate::StageTimer;
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
 use crate::graph::SiteGraph;
 use crate::render::{self, OutputFile, Plan, RenderInput, Templates};
 use crate::taxonomy;
@@ -85,16 +84,22 @@ pub(super) struct SinceLast<'a> {
 
 pub(super) type Delta = (Vec<OutputFile>, Vec<crate::graph::OutputPath>, usize);
 
+/// How many jobs render between two looks at `stop`.
+const JOBS_BETWEEN_STOPS: usize = 128;
+
 /// Renders the jobs of the plan whose stamp changed (all with
 /// `everything`): the edited pages first, handed to `first_phase`, then the
 /// rest. Returns the files, every path of the site and how many were rendered.
+/// Once the edited pages are handed over, `stop` is asked between jobs; when
+/// it says yes, the rest is left undone and nothing is recorded as served
+/// (`RebuildError::Interrupted`).
 pub(super) fn render_changed(
     memo: &mut Memo,
     input: RenderInput,
     templates: &mut Templates,
     since: &SinceLast,
-    first_phase: &mut dyn FnMut(Vec<OutputFile>),
-) -> Result<Delta, Vec<Diagnostic>> {
+    (first_phase, stop): (&mut dyn FnMut(Vec<OutputFile>), &(dyn Fn() -> bool + Sync)),
+) -> Result<Delta, RebuildError> {
     let SinceLast {
         pages,
         listed,
@@ -118,6 +123,9 @@ pub(super) fn render_changed(
         first_phase(done);
     }
     timer.mark("  edited pages");
+    if stop() {
+        return Err(RebuildError::Interrupted);
+    }
     let unchanged = (same_structure && !everything && memo.page_stamps.len() == pages.stamps.len())
         .then(|| stamps::Unchanged {
             jobs: &memo.page_jobs,
@@ -125,7 +133,14 @@ pub(super) fn render_changed(
             now: &pages.stamps,
         });
     let last = (!everything).then_some(&memo.jobs);
-    let stamped = stamps::job_stamps(&plan, &memo.uses, listed, unchanged.as_ref(), last, &early);
+    let stamped = stamps::job_stamps(
+        &plan,
+        &memo.uses,
+        listed,
+        (unchanged.as_ref(), last),
+        (&early, stop),
+    )
+    .ok_or(RebuildError::Interrupted)?;
     if std::env::var_os("HUDDLE_TIMINGS").is_some() {
         let afresh = stamped.learned.len();
         eprintln!("timing:   ({afresh} page views digested afresh)");
@@ -146,7 +161,14 @@ pub(super) fn render_changed(
         .collect();
     let rendered_ks: Vec<usize> = stamped.rendered.iter().map(|(k, _)| *k).collect();
     let site_wide = stamped.rendered.into_iter().map(|(_, f)| f);
-    let mut files = render::collect(site_wide.chain(plan.render_each(&todo)))?;
+    let mut each = Vec::with_capacity(todo.len());
+    for jobs in todo.chunks(JOBS_BETWEEN_STOPS) {
+        if stop() {
+            return Err(RebuildError::Interrupted);
+        }
+        each.extend(plan.render_each(jobs));
+    }
+    let mut files = render::collect(site_wide.chain(each))?;
     rendered += files.len();
     for &k in early.iter().chain(&todo).chain(&rendered_ks) {
         memo.jobs.insert(paths[k].as_str().to_string(), stamps[k]);

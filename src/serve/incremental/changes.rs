@@ -13,6 +13,19 @@ pub enum Changes {
 }
 
 impl Changes {
+    /// These changes and `later` ones, as one rebuild after both sees them.
+    pub fn merged(self, later: Changes) -> Changes {
+        match (self, later) {
+            (Changes::Paths(mut a), Changes::Paths(b)) => {
+                a.extend(b);
+                a.sort();
+                a.dedup();
+                Changes::Paths(a)
+            }
+            _ => Changes::Everything,
+        }
+    }
+
     /// True if anything under `root/<dir>` (for any of `dirs`) changed.
     pub fn touches(&self, root: &Path, dirs: &[&str]) -> bool {
         match self {
@@ -48,8 +61,24 @@ fn within(file: &Path, dir: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::within;
+    use super::{Changes, within};
     use std::path::Path;
+
+    #[test]
+    fn merged_changes_cover_both_saves_and_everything_absorbs_them() {
+        let a = Changes::Paths(vec!["/s/content/a.md".into(), "/s/content/b.md".into()]);
+        let b = Changes::Paths(vec!["/s/content/b.md".into(), "/s/static/c.css".into()]);
+        let Changes::Paths(both) = a.clone().merged(b.clone()) else {
+            panic!("two lists of paths merge into one");
+        };
+        let both: Vec<&str> = both.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(
+            both,
+            ["/s/content/a.md", "/s/content/b.md", "/s/static/c.css"]
+        );
+        assert!(matches!(a.merged(Changes::Everything), Changes::Everything));
+        assert!(matches!(Changes::Everything.merged(b), Changes::Everything));
+    }
 
     #[test]
     fn a_change_covers_the_files_in_its_folder_and_no_neighbour() {

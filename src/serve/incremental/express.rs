@@ -1,12 +1,16 @@
-//! The express lane, for the most common save: one article's body changed
-//! and nothing about it that other pages show or check (front matter, links,
-//! heading and other ids) did. Then that page alone is rendered against the
-//! last render's site, before the full incremental rebuild (which renders it
-//! again, identically, and everything that lists it).
+//! The express lane, for the most common saves: one article's body or its
+//! title or description changed, and nothing that places the page or that
+//! its own page shows of others (its date, tags, slug, links, heading and
+//! other ids) did. Then that page alone is rendered against the last
+//! render's site (with its share card planned again for a new title),
+//! before the full incremental rebuild (which renders it again, identically,
+//! and everything that lists it).
 
 use super::Changes;
 use super::memo::Memo;
 use super::stamps::{SITE_ALL, SITE_ARTICLES};
+use crate::front::PageMeta;
+use crate::graph::Page;
 use crate::load::SourceFile;
 use crate::markdown::RenderedBody;
 use crate::render::{OutputFile, RenderInput};
@@ -48,8 +52,9 @@ pub(super) fn express_page(
         bytes,
     };
     let source = crate::front::parse_source(&source, last.rules()).ok()?;
+    let retitled = source.meta.title != old.source.meta.title;
     if !source.problems.is_empty()
-        || source.meta != old.source.meta
+        || !same_but_words(&source.meta, &old.source.meta, old)
         || source.text == old.source.text
     {
         return None;
@@ -77,6 +82,12 @@ pub(super) fn express_page(
     {
         return None;
     }
+    if retitled {
+        // The card shows the title; its hash names it in the page's meta tags.
+        let settings = (&last.config, &last.vocab);
+        last.cards[i] =
+            crate::render::share_card(&page, templates, settings, &last.pictures).ok()?;
+    }
     last.graph.pages[i] = page;
     let input = RenderInput {
         graph: &last.graph,
@@ -89,6 +100,22 @@ pub(super) fn express_page(
         cards: &last.cards,
     };
     crate::render::render_one_page(input, templates, i).ok()
+}
+
+/// Whether `new` differs from `old` (page `page`'s front matter) at most in
+/// its title and description: words its own page shows, which place nothing.
+/// (Undated pages are ordered by title, so theirs must stay.)
+fn same_but_words(new: &PageMeta, old: &PageMeta, page: &Page) -> bool {
+    if new == old {
+        return true;
+    }
+    let dated_article = page.is_article && old.date.is_some();
+    dated_article
+        && PageMeta {
+            title: old.title.clone(),
+            description: old.description.clone(),
+            ..new.clone()
+        } == *old
 }
 
 /// Every `id="..."` in some HTML (anchors other pages may link to).

@@ -42,6 +42,31 @@ pub struct Session {
     memo: Memo,
     /// The last good rebuild's pages to index, for serve's background indexer.
     search: Option<SearchBatch>,
+    /// Says yes when a newer save is waiting: the rebuild then stops after
+    /// its edited pages (see `RebuildError::Interrupted`).
+    newer_save: Option<NewerSave>,
+}
+
+/// Asked between a rebuild's steps: has a newer save arrived?
+pub type NewerSave = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// Why a rebuild returned no site.
+#[derive(Debug)]
+pub enum RebuildError {
+    /// The site has errors (all of them); the last good site stays served.
+    Problems(Vec<Diagnostic>),
+    /// A newer save arrived while the pages that list or link to the edited
+    /// ones were rendering: the rebuild stopped there, after handing its
+    /// edited pages to the first phase. Rebuild at once with these changes
+    /// and the newer ones merged (`Changes::merged`); until then the
+    /// served site is the last good one plus those pages.
+    Interrupted,
+}
+
+impl From<Vec<Diagnostic>> for RebuildError {
+    fn from(problems: Vec<Diagnostic>) -> Self {
+        RebuildError::Problems(problems)
+    }
 }
 
 /// Per page: a stamp of its source, URL and body, and whether its body was
@@ -59,7 +84,15 @@ impl Session {
             opts,
             memo: Memo::default(),
             search: None,
+            newer_save: None,
         }
+    }
+
+    /// Rebuilds stop after their edited pages once `newer_save` says yes
+    /// (serve asks its watcher's flag, set when a save arrives during a
+    /// rebuild); None: they always run to the end.
+    pub fn interrupt_when(&mut self, newer_save: Option<NewerSave>) {
+        self.newer_save = newer_save;
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -80,33 +113,40 @@ impl Session {
     /// Rebuilds after `changes`. The files that changed are returned (not the
     /// whole site), with every path the site now has. Pages the change edited
     /// are rendered first and handed to `first_phase` before the pages that
-    /// list or link to them are rendered.
+    /// list or link to them are rendered; a newer save (`interrupt_when`)
+    /// stops the rebuild there.
     pub fn rebuild(
         &mut self,
         changes: &Changes,
         first_phase: &mut dyn FnMut(Vec<OutputFile>),
-    ) -> Result<RenderedSite, Vec<Diagnostic>> {
+    ) -> Result<RenderedSite, RebuildError> {
         let express = express::express_page(&mut self.memo, &self.opts.root, changes);
         let express_path = express.as_ref().map(|f| f.path.as_str().to_string());
         if let Some(page) = express {
             first_phase(vec![page]);
         }
-        let result = self.run(changes, first_phase);
+        let result = self.run(changes, first_phase, express_path.is_some());
         if result.is_err()
             && let Some(path) = express_path
         {
-            // Served, but not by a successful run: render it again next time.
+            // Served, but not by a finished run: render it again next time.
             self.memo.jobs.remove(&path);
         }
         result
     }
 
     /// The pipeline's stages in the pipeline's order, each through its memo.
+    /// `served`: the express lane served the edited page already, so a newer
+    /// save may stop this run at any stage, not only after its first phase.
     fn run(
         &mut self,
         changes: &Changes,
         first_phase: &mut dyn FnMut(Vec<OutputFile>),
-    ) -> Result<RenderedSite, Vec<Diagnostic>> {
+        served: bool,
+    ) -> Result<RenderedSite, RebuildError> {
+        let newer_save = self.newer_save.clone();
+        let stop = move || newer_save.as_ref().is_some_and(|asked| asked());
+        let stop_early = || served && stop();
         let root = self.opts.root.clone();
         let mut timer = StageTimer::from_env();
         let (config, vocab) = pipeline::settings(&self.opts)?;
@@ -150,15 +190,21 @@ impl Session {
             &config.strings,
         );
         timer.mark("markdown");
+        if stop_early() {
+            return Err(stopped(memo, cached_templates, last_was_good && same_urls));
+        }
         let (site, link_errors) = graph::link_and_order(pages, assets, &sources.absent);
         problems.extend(link_errors);
         problems.extend(pipeline::site_checks(&site, &vocab, &config, &static_files));
         let compiled = compile_templates(memo, cached_templates, template_files, &mut problems);
         let Some(mut templates) = compiled else {
-            return Err(problems);
+            return Err(problems.into());
         };
         templates.set_language(&config.language);
         timer.mark("links checked");
+        if stop_early() {
+            return Err(stopped(memo, Some(templates), last_was_good && same_urls));
+        }
         let (key, links, same_links) = cross_links(memo, &site, &config, &vocab);
         problems.extend(taxonomy::unused_vocabulary(&links, &vocab));
         let everything = memo.render_all;
@@ -173,6 +219,11 @@ impl Session {
         )
         .map_err(|e| [e, problems.clone()].concat())?;
         timer.mark("cross-linked");
+        if stop_early() {
+            memo.cross = Some((key, links));
+            let kept = last_was_good && same_urls && same_links;
+            return Err(stopped(memo, Some(templates), kept));
+        }
         let input = RenderInput {
             graph: &site,
             bodies: &[],
@@ -183,6 +234,7 @@ impl Session {
             listings: &listings.values,
             cards: &cards,
         };
+        let same_structure = last_was_good && same_urls && same_links;
         let rendered = render_changed(
             memo,
             input,
@@ -191,12 +243,17 @@ impl Session {
                 pages: &stamps,
                 listed: &listings.digests,
                 everything,
-                same_structure: last_was_good && same_urls && same_links,
+                same_structure,
             },
-            first_phase,
+            (first_phase, &stop),
         );
         memo.cross = Some((key, links));
         memo.templates = Some(templates);
+        let rendered = match rendered {
+            Err(RebuildError::Interrupted) => return Err(stopped(memo, None, same_structure)),
+            Err(RebuildError::Problems(p)) => Err(p),
+            Ok(delta) => Ok(delta),
+        };
         let (files, all_paths, rendered, images) = pictures::encode(
             rendered,
             &root,
@@ -246,6 +303,21 @@ impl Session {
         }
         changes.clone()
     }
+}
+
+/// Leaves the memos for the next run when a newer save stopped this one
+/// (with the templates it took, if it still holds them). Nothing of the
+/// served site's record (which files hold which stamps) was written, so
+/// while `kept` (the last run was good and this one changed neither the
+/// pages' places nor the cross-links) the memos describe the last good run
+/// plus this run's sources, and the next run may use them as after a good
+/// run (its structure compared with this one's is compared with that one's).
+fn stopped(memo: &mut Memo, templates: Option<Templates>, kept: bool) -> RebuildError {
+    if templates.is_some() {
+        memo.templates = templates;
+    }
+    memo.last_ok = kept && !memo.render_all;
+    RebuildError::Interrupted
 }
 
 /// `taxonomy::cross_link`, or the last cross-links while what they are

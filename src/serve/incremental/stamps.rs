@@ -226,10 +226,9 @@ pub(super) fn job_stamps(
     plan: &Plan,
     uses: &HashMap<String, u8>,
     listed: &[Vec<u64>],
-    unchanged: Option<&Unchanged>,
-    last: Option<&HashMap<String, u64>>,
-    early: &[usize],
-) -> Stamped {
+    (unchanged, last): (Option<&Unchanged>, Option<&HashMap<String, u64>>),
+    (early, stop): (&[usize], &(dyn Fn() -> bool + Sync)),
+) -> Option<Stamped> {
     let parts: Vec<(u8, u64)> = SITE_FIELDS
         .iter()
         .map(|(name, bit)| {
@@ -254,17 +253,21 @@ pub(super) fn job_stamps(
     // A job digested afresh: its stamp, what was learned of it (`learn`), and
     // its file when the stamp is not `last`'s, rendered from the very data it
     // was digested from (its view is built once, not once to stamp and again
-    // to render). The `early` jobs were rendered already.
+    // to render). The `early` jobs were rendered already. None once `stop`
+    // says a newer save is waiting.
     let afresh = |k: usize, learn: bool| {
+        if stop() {
+            return None;
+        }
         let path = plan.paths()[k].as_str();
-        plan.with_job_data(k, false, |data| {
+        Some(plan.with_job_data(k, false, |data| {
             let (d, reads) = digest_reading(data, listed);
             let stamp = stamp_of(&(d, site_of(k)));
             let stale = early.binary_search(&k).is_err()
                 && last.is_none_or(|l| l.get(path) != Some(&stamp));
             let learned = learn.then_some(PageJob { digest: d, reads });
             (stamp, learned, stale.then(|| plan.render_data(k, data)))
-        })
+        }))
     };
     let page_job = |k: usize| {
         let path = plan.paths()[k].as_str();
@@ -272,7 +275,7 @@ pub(super) fn job_stamps(
             unreachable!("page jobs come first")
         };
         match unchanged.and_then(|u| u.digest(path, Some(i))) {
-            Some(d) => (stamp_of(&(d, site_of(k))), None, None),
+            Some(d) => Some((stamp_of(&(d, site_of(k))), None, None)),
             None => afresh(k, true),
         }
     };
@@ -283,7 +286,7 @@ pub(super) fn job_stamps(
             .filter(|_| marked)
             .and_then(|u| u.digest(path, own_page(&graph_jobs[k])))
         {
-            Some(d) => (stamp_of(&(d, site_of(k))), None, None),
+            Some(d) => Some((stamp_of(&(d, site_of(k))), None, None)),
             None => afresh(k, marked),
         }
     };
@@ -293,7 +296,7 @@ pub(super) fn job_stamps(
         .iter()
         .take_while(|j| matches!(j, Job::Page(_)))
         .count();
-    let (page_results, site_results): (Vec<_>, Vec<_>) = rayon::join(
+    let (page_results, site_results): (Option<Vec<_>>, Option<Vec<_>>) = rayon::join(
         || {
             (0..pages)
                 .into_par_iter()
@@ -313,7 +316,7 @@ pub(super) fn job_stamps(
         learned: Vec::new(),
         rendered: Vec::new(),
     };
-    for (k, (stamp, job, file)) in (0..).zip(page_results.into_iter().chain(site_results)) {
+    for (k, (stamp, job, file)) in (0..).zip(page_results?.into_iter().chain(site_results?)) {
         out.stamps.push(stamp);
         if let Some(job) = job {
             out.learned
@@ -323,7 +326,7 @@ pub(super) fn job_stamps(
             out.rendered.push((k, file));
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
