@@ -140,7 +140,15 @@ pub(super) async fn site_file(State(shared): State<Arc<Shared>>, uri: Uri) -> Re
     }
     match lookup(&site, uri.path()) {
         Lookup::File(key) => {
-            let bytes = site.read(&key).unwrap_or_default();
+            // (None: a cached picture deleted from .huddle/ while serving.)
+            let Some(bytes) = site.read(&key) else {
+                return with_headers(
+                    StatusCode::NOT_FOUND,
+                    "text/plain; charset=utf-8",
+                    b"not found: the picture cache (.huddle/) lost this file; restart huddle serve to make it again"
+                        .to_vec(),
+                );
+            };
             let body = if key.ends_with(".html") {
                 inject(&bytes)
             } else {

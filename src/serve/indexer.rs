@@ -48,7 +48,7 @@ pub(super) fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>
                     .files
                     .iter()
                     .filter(|(path, _)| !path.starts_with(INDEX_DIR))
-                    .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
+                    .map(|(path, file)| (path.clone(), file.clone()))
                     .collect(),
             };
             for f in files {
@@ -69,6 +69,8 @@ pub(super) fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>
             if count == 1 { "" } else { "s" },
             started.elapsed().as_millis()
         );
+        // Pagefind indexes on the global pool's threads: each has its own heap.
+        rayon::broadcast(|_| return_freed_memory());
         return_freed_memory();
         if !changed.is_empty() {
             let _ = shared.events.send(ServerEvent::Reload {
@@ -83,7 +85,7 @@ pub(super) fn index_in_background(shared: &Shared, queue: &Receiver<SearchBatch>
 /// (mimalloc, the global allocator of the huddle binary) keeps freed pages
 /// for reuse, which at 10,000 articles left serve holding about 1 GB more
 /// than it uses between indexing runs.
-fn return_freed_memory() {
+pub(super) fn return_freed_memory() {
     // SAFETY: mi_collect only walks the allocator's own free lists; `force`
     // also returns unused pages (of this thread and of exited threads) to the
     // OS. It is safe to call at any time, with any global allocator.

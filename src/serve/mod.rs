@@ -58,7 +58,7 @@ mod watch;
 pub use incremental::{Changes, NewerSave, RebuildError, Session};
 
 use http::{events_stream, live_js, site_file, with_headers};
-use indexer::{index_in_background, lower_this_thread_priority};
+use indexer::{index_in_background, lower_this_thread_priority, return_freed_memory};
 use rebuild::{describe, rebuild};
 use served::BuiltSite;
 pub use signup::SIGNUPS_FILE;
@@ -191,6 +191,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
             started,
         )
     });
+    // The first build's working memory, held by each builder thread's heap.
+    builders.broadcast(|_| return_freed_memory());
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || index_in_background(&shared, &index_queue));

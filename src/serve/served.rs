@@ -1,29 +1,43 @@
-//! The site as serve holds it: every output file LZ4-compressed in memory,
-//! and the swap that brings a rebuild's files in (reading copied files only
-//! when the change touched them) and drops the files the site no longer has.
+//! The site as serve holds it: every output file LZ4-compressed in memory
+//! (but pictures from the picture cache, read from there on request), and
+//! the swap that brings a rebuild's files in (reading copied files only when
+//! the change touched them) and drops the files the site no longer has.
 
 use super::*;
 
 /// The built site, in memory: output path (`articles/foo/index.html`) →
-/// bytes, LZ4-compressed (HTML shrinks about 4x; a 10,000-page site would
-/// otherwise hold hundreds of MB). Equal bytes compress to equal bytes, so
-/// changes are found by comparing the compressed forms.
+/// its file (see `ServedFile`).
 #[derive(Default, Clone)]
 pub(super) struct BuiltSite {
-    pub(super) files: HashMap<String, Arc<[u8]>>,
+    pub(super) files: HashMap<String, ServedFile>,
+}
+
+/// One served file. Equal files are equal values, so changes are found by
+/// comparing them.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(super) enum ServedFile {
+    /// The bytes, LZ4-compressed (HTML shrinks about 4x; a 10,000-page site
+    /// would otherwise hold hundreds of MB). Equal bytes compress to equal
+    /// bytes.
+    Packed(Arc<[u8]>),
+    /// A file of the picture cache (a share card, a picture's variant), read
+    /// when asked for: it is named by its content's hash and never changes,
+    /// and 10,000 share cards held in memory took about 460 MB.
+    Cached(Arc<Path>),
 }
 
 impl BuiltSite {
-    /// The file's bytes, decompressed.
+    /// The file's bytes, decompressed (or read from the picture cache).
     pub(super) fn read(&self, key: &str) -> Option<Vec<u8>> {
-        self.files
-            .get(key)
-            .and_then(|packed| lz4_flex::decompress_size_prepended(packed).ok())
+        match self.files.get(key)? {
+            ServedFile::Packed(packed) => lz4_flex::decompress_size_prepended(packed).ok(),
+            ServedFile::Cached(path) => std::fs::read(path).ok(),
+        }
     }
 }
 
-pub(super) fn pack(bytes: &[u8]) -> Arc<[u8]> {
-    Arc::from(lz4_flex::compress_prepend_size(bytes))
+pub(super) fn pack(bytes: &[u8]) -> ServedFile {
+    ServedFile::Packed(Arc::from(lz4_flex::compress_prepend_size(bytes)))
 }
 
 /// Files ready to serve, read or unpacked outside any lock: bytes, or for a
@@ -32,7 +46,7 @@ pub(super) fn pack(bytes: &[u8]) -> Arc<[u8]> {
 pub(super) struct Update(Vec<(String, Ready)>);
 
 /// The bytes to serve, or (for an untouched copied file) where to read them.
-type Ready = Result<Arc<[u8]>, PathBuf>;
+type Ready = Result<ServedFile, PathBuf>;
 
 /// Also returns the files that could not be read (reported as errors; the
 /// rest of the update still applies, so what is served matches what was rendered).
@@ -48,16 +62,12 @@ pub(super) fn prepare(
     let static_names = changed_static_names(root, changes);
     for f in files {
         let path = f.path.as_str().to_string();
-        let packed: Result<Arc<[u8]>, Diagnostic> = match f.content {
+        let packed: Result<ServedFile, Diagnostic> = match f.content {
             OutputContent::Bytes(b) => Ok(pack(&b)),
             // Rendered pages come compressed already, in the same format.
-            OutputContent::Packed(p) => Ok(Arc::from(p)),
+            OutputContent::Packed(p) => Ok(ServedFile::Packed(Arc::from(p))),
             OutputContent::Copy(FileSource::Embedded(b)) => Ok(pack(b)),
-            // A cached picture never changes: read only if not served yet.
-            OutputContent::Cached(p) => {
-                out.push((path, Err(p)));
-                continue;
-            }
+            OutputContent::Cached(p) => Ok(ServedFile::Cached(Arc::from(p.as_path()))),
             OutputContent::Copy(FileSource::Disk(p))
                 if !changes.covers(&p) && !static_names.contains(path.as_str()) =>
             {

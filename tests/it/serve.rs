@@ -572,6 +572,27 @@ fn saves_that_come_as_soon_as_the_last_page_is_served_settle_into_a_fresh_build(
     assert_matches_a_fresh_build(&site, &server, "six quick saves");
 }
 
+#[test]
+fn share_cards_are_served_from_the_picture_cache_and_a_lost_one_is_a_plain_404() {
+    let site = Site::fixture("basic");
+    let server = Server::start(&site);
+    let (_, page) = server.get("/articles/plan/");
+    let marker = "<meta property=\"og:image\" content=\"";
+    let start = page.find(marker).expect("the article has a share card") + marker.len();
+    let url = &page[start..start + page[start..].find('"').unwrap()];
+    let path = url.strip_prefix(server.url.as_str()).unwrap_or(url);
+    let (status, card) = server.get_bytes(path);
+    assert_eq!(status, 200, "{path}");
+    let decoded = image::load_from_memory(&card).expect("a picture");
+    assert_eq!((decoded.width(), decoded.height()), (1200, 630));
+    // The cache deleted while serving: no empty 200, no crash.
+    std::fs::remove_dir_all(site.path(".huddle")).unwrap();
+    let (status, body) = server.get(path);
+    assert_eq!(status, 404);
+    assert!(body.contains("restart huddle serve"), "{body}");
+    assert_eq!(server.get("/articles/plan/").0, 200);
+}
+
 /// Waits (rebuild by rebuild) until `path` serves `text`.
 fn wait_for_text(server: &Server, events: &crate::common::Events, path: &str, text: &str) {
     for _ in 0..10 {
