@@ -50,7 +50,7 @@ pub fn scan_rendered(path: &str, text: &str, body: Option<BodyPart>) -> Option<L
     let at = body
         .as_ref()
         .filter(|b| !b.html.is_empty() && matches!(kind, Kind::Html))
-        .and_then(|b| text.find(b.html).map(|start| (start, b)));
+        .and_then(|b| find_whole(text, b.html).map(|start| (start, b)));
     let Some((start, body)) = at else {
         return Some(scan(text.as_bytes(), kind));
     };
@@ -68,6 +68,27 @@ pub fn scan_rendered(path: &str, text: &str, body: Option<BodyPart>) -> Option<L
     }
     out.ids.extend(body.ids.iter().map(|id| id.to_string()));
     Some(out)
+}
+
+/// Where `needle` (a page's body, often half the page) is in `text`: found
+/// by its first line's worth of bytes and then compared whole, which is many
+/// times cheaper than a search that first studies a 10 KB needle.
+fn find_whole(text: &str, needle: &str) -> Option<usize> {
+    let mut cut = needle.len().min(64);
+    while !needle.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let prefix = &needle[..cut];
+    let mut from = 0;
+    while let Some(found) = text[from..].find(prefix) {
+        let at = from + found;
+        if text[at..].starts_with(needle) {
+            return Some(at);
+        }
+        // The next try may overlap this one.
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// What is served besides the planned files: the search index is written
@@ -377,6 +398,20 @@ impl Resolver<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_is_found_whole_even_after_an_earlier_copy_of_its_start() {
+        let body = format!("<p>{}</p><p>end</p>", "x".repeat(100));
+        let start_only = format!("<p>{}</p><p>other</p>", "x".repeat(100));
+        let page = format!("<head>{start_only}</head><main>{body}</main>");
+        assert_eq!(find_whole(&page, &body), page.find(&body));
+        assert!(find_whole(&page, &body).unwrap() > start_only.len());
+        assert_eq!(find_whole("<p>short</p>", "<p>sh"), Some(0));
+        assert_eq!(find_whole("<p>ünï</p>", "ünï</p>"), Some(3));
+        assert_eq!(find_whole(&start_only, &body), None);
+        // A true match overlapping a false one.
+        assert_eq!(find_whole("ababac", "abac"), Some(2));
+    }
     use crate::paths::OutputContent;
 
     fn file(path: &str, html: &str) -> OutputFile {

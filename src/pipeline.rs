@@ -70,6 +70,7 @@ pub(crate) fn run(opts: &BuildOptions, index: Index) -> Result<RenderedSite, Vec
     timer.mark("cross-linked");
     let cards = render::share_cards(&site, &templates, &config, &vocab, &pictures.table, &[])
         .map_err(|e| [e, std::mem::take(&mut problems)].concat())?;
+    timer.mark("share cards planned");
     let input = RenderInput {
         graph: &site,
         bodies: &bodies,

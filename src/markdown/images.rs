@@ -25,6 +25,13 @@ pub(super) fn place_pictures<'a>(
     let Some(table) = ctx.images else {
         return events;
     };
+    // Most bodies show no picture: keep their events where they are.
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })))
+    {
+        return events;
+    }
     let mut result = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some((event, range)) = iter.next() {
