@@ -287,13 +287,18 @@ fn watch_in_background(
         Arc::new(move || flag.load(Ordering::SeqCst))
     };
     std::thread::spawn(move || {
-        // The changes of a rebuild a newer save interrupted, to rebuild
-        // with that save's at once, and when the first was interrupted.
-        let mut carried: Option<(Changes, Vec<PathBuf>)> = None;
+        // The paths of a rebuild a newer save interrupted, to rebuild with
+        // that save's at once, and when the first was interrupted.
+        let mut carried: Option<Vec<PathBuf>> = None;
         let mut waiting_since: Option<Instant> = None;
         loop {
-            let paths = match &carried {
-                Some(_) => watcher.pending_batch(),
+            let paths = match carried.take() {
+                Some(mut earlier) => {
+                    earlier.extend(watcher.pending_batch());
+                    earlier.sort();
+                    earlier.dedup();
+                    earlier
+                }
                 None => match watcher.next_batch() {
                     Some(paths) => paths,
                     None => break,
@@ -301,19 +306,10 @@ fn watch_in_background(
             };
             let started = Instant::now();
             // site.toml (or a watcher that lost events) rebuilds everything.
-            let now = if paths.contains(&root.join("site.toml")) {
+            let changes = if paths.contains(&root.join("site.toml")) {
                 Changes::Everything
             } else {
                 Changes::Paths(paths.clone())
-            };
-            let (changes, paths) = match carried.take() {
-                Some((before, mut earlier)) => {
-                    earlier.extend(paths);
-                    earlier.sort();
-                    earlier.dedup();
-                    (before.merged(now), earlier)
-                }
-                None => (now, paths),
             };
             let what = describe(&root, &paths);
             // Saves that never pause (an autosave on every keystroke) would
@@ -325,7 +321,7 @@ fn watch_in_background(
                 builders.install(|| rebuild(&shared, &mut session, &changes, &what, started))
             }));
             if matches!(outcome, Ok(false)) {
-                carried = Some((changes, paths));
+                carried = Some(paths);
                 waiting_since.get_or_insert(started);
                 continue;
             }

@@ -23,7 +23,8 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 /// Watches `root`'s source folders; `next_batch()` yields coalesced batches.
 pub struct SiteWatcher {
     sources: Sources,
-    events: Receiver<DebounceEventResult>,
+    /// The source paths of each debounced batch of events (never empty).
+    events: Receiver<Vec<PathBuf>>,
     /// Set as soon as a relevant change arrives, cleared when a batch is
     /// taken: a rebuild that sees it set knows a newer save is waiting.
     newer_save: Arc<AtomicBool>,
@@ -48,13 +49,14 @@ impl SiteWatcher {
         let handler = {
             let (sources, newer_save) = (sources.clone(), Arc::clone(&newer_save));
             move |result: DebounceEventResult| {
-                let relevant = sources.matter(&result);
+                let paths = sources.paths(result);
+                if paths.is_empty() {
+                    return;
+                }
                 // Queued first, flagged second: whoever sees the flag finds
                 // the change waiting.
-                let _ = tx.send(result);
-                if relevant {
-                    newer_save.store(true, Ordering::SeqCst);
-                }
+                let _ = tx.send(paths);
+                newer_save.store(true, Ordering::SeqCst);
             }
         };
         let mut debouncer = new_debouncer(DEBOUNCE, None, handler)
@@ -137,8 +139,9 @@ impl SiteWatcher {
         Some(paths)
     }
 
-    fn relevant(&self, result: DebounceEventResult) -> Vec<PathBuf> {
-        let paths = self.sources.paths(result);
+    /// A batch's paths, once any source folder it created or removed is
+    /// (un)watched.
+    fn relevant(&self, paths: Vec<PathBuf>) -> Vec<PathBuf> {
         let root = &self.sources.root;
         // A source folder created (or removed) at the root: (un)watch it
         // before the rebuild reads it, so no later change inside is missed.
@@ -184,18 +187,6 @@ impl Sources {
             .flat_map(|e| e.event.paths)
             .filter(|p| self.is_source(p))
             .collect()
-    }
-
-    /// Whether `paths` would find anything in these events.
-    fn matter(&self, result: &DebounceEventResult) -> bool {
-        let Ok(events) = result else {
-            return true;
-        };
-        events.iter().any(|e| {
-            e.event.need_rescan()
-                || (!matches!(e.event.kind, EventKind::Access(_))
-                    && e.event.paths.iter().any(|p| self.is_source(p)))
-        })
     }
 
     fn is_source(&self, path: &Path) -> bool {
